@@ -76,6 +76,13 @@ def Kiln_Tensor : RankedTensorOf<[F32, F64, F16, BF16, I1, I8, I16, I32, I64]>;
 // A scalar: a rank-0 tensor.
 def Kiln_I64Scalar : 0DTensorOf<[I64]>;
 
+// An i64 attribute read back as a signed value: axes and indices may be
+// negative (counted from the end), and I64Attr would return them as uint64_t.
+def Kiln_SI64Attr : TypedSignlessIntegerAttrBase<I64, "int64_t",
+                                                 "64-bit integer attribute"> {
+  let convertFromStorage = "$_self.getValue().getSExtValue()";
+}
+
 //===----------------------------------------------------------------------===//
 // Op base classes
 //===----------------------------------------------------------------------===//

@@ -92,7 +92,7 @@ def Kiln_MultiHeadAttentionOp : Kiln_Op<"multi_head_attention", [Pure,
       Kiln_FloatTensor:$w_v, Kiln_FloatTensor:$w_o,
       Optional<Kiln_FloatTensor>:$b_q, Optional<Kiln_FloatTensor>:$b_k,
       Optional<Kiln_FloatTensor>:$b_v, Optional<Kiln_FloatTensor>:$b_o,
-      Optional<Kiln_Tensor>:$mask, I64Attr:$num_heads);
+      Optional<Kiln_Tensor>:$mask, Kiln_SI64Attr:$num_heads);
   let results = (outs Kiln_FloatTensor:$output);
   let assemblyFormat = [{
     $query `,` $key `,` $value `weights` `(` $w_q `,` $w_k `,` $w_v `,` $w_o

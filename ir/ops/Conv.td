@@ -19,7 +19,7 @@ def Kiln_Conv2DOp : Kiln_Op<"conv2d", [Pure,
       DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$strides,
       DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$padding,
       DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$dilations,
-      DefaultValuedAttr<I64Attr, "1">:$groups);
+      DefaultValuedAttr<Kiln_SI64Attr, "1">:$groups);
   let results = (outs Kiln_FloatTensor:$output);
   let assemblyFormat = [{
     $input `,` $filter (`,` $bias^)? attr-dict `:`

@@ -52,7 +52,7 @@ def Kiln_SoftmaxCrossEntropyOp : Kiln_ClassLossOp<"softmax_cross_entropy"> {
   let arguments = (ins Kiln_FloatTensor:$input, Kiln_Tensor:$target,
                        Optional<Kiln_FloatTensor>:$weight,
                        Kiln_ReductionDefault:$reduction,
-                       OptionalAttr<I64Attr>:$ignore_index);
+                       OptionalAttr<Kiln_SI64Attr>:$ignore_index);
 }
 
 def Kiln_NllLossOp : Kiln_ClassLossOp<"nll_loss"> {
@@ -64,7 +64,7 @@ def Kiln_NllLossOp : Kiln_ClassLossOp<"nll_loss"> {
   let arguments = (ins Kiln_FloatTensor:$input, Kiln_IndexTensor:$target,
                        Optional<Kiln_FloatTensor>:$weight,
                        Kiln_ReductionDefault:$reduction,
-                       OptionalAttr<I64Attr>:$ignore_index);
+                       OptionalAttr<Kiln_SI64Attr>:$ignore_index);
 }
 
 #endif // KILN_OPS_LOSS_TD

@@ -48,7 +48,7 @@ def Kiln_LayerNormOp : Kiln_Op<"layer_norm", [Pure,
     `scale` and `bias` have the normalized shape, input.shape[axis:].
   }];
   let arguments = (ins Kiln_FloatTensor:$input, Kiln_FloatTensor:$scale,
-      Kiln_FloatTensor:$bias, DefaultValuedAttr<I64Attr, "-1">:$axis,
+      Kiln_FloatTensor:$bias, DefaultValuedAttr<Kiln_SI64Attr, "-1">:$axis,
       DefaultValuedAttr<F32Attr, "1.0e-5">:$epsilon);
   let results = (outs Kiln_FloatTensor:$output);
   let assemblyFormat = [{

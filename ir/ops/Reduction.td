@@ -22,7 +22,7 @@ def Kiln_ArgMaxOp : Kiln_Op<"argmax", [Pure,
   let description = [{
     Ties resolve to the first index, or the last with `select_last_index`.
   }];
-  let arguments = (ins Kiln_Tensor:$input, DefaultValuedAttr<I64Attr, "0">:$axis,
+  let arguments = (ins Kiln_Tensor:$input, DefaultValuedAttr<Kiln_SI64Attr, "0">:$axis,
       DefaultValuedAttr<BoolAttr, "true">:$keepdims,
       DefaultValuedAttr<BoolAttr, "false">:$select_last_index);
   let results = (outs RankedTensorOf<[I64]>:$output);
@@ -32,7 +32,7 @@ def Kiln_ArgMaxOp : Kiln_Op<"argmax", [Pure,
 class Kiln_SoftmaxLikeOp<string mnemonic> : Kiln_Op<mnemonic, [Pure,
     SameOperandsAndResultType]> {
   let arguments = (ins Kiln_FloatTensor:$input,
-                       DefaultValuedAttr<I64Attr, "-1">:$axis);
+                       DefaultValuedAttr<Kiln_SI64Attr, "-1">:$axis);
   let results = (outs Kiln_FloatTensor:$output);
   let assemblyFormat = "$input attr-dict `:` type($input)";
   let hasVerifier = 1;

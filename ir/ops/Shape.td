@@ -26,7 +26,7 @@ def Kiln_TransposeOp : Kiln_Op<"transpose", [Pure,
 def Kiln_ConcatOp : Kiln_Op<"concat", [Pure,
     InferTypeOpAdaptor]> {
   let summary = "join tensors along one axis";
-  let arguments = (ins Variadic<Kiln_Tensor>:$inputs, I64Attr:$axis);
+  let arguments = (ins Variadic<Kiln_Tensor>:$inputs, Kiln_SI64Attr:$axis);
   let results = (outs Kiln_Tensor:$output);
   let assemblyFormat = [{
     $inputs attr-dict `:` functional-type(operands, results)
@@ -58,7 +58,7 @@ def Kiln_GatherOp : Kiln_Op<"gather", [Pure,
     embedding lookup is a gather along axis 0.
   }];
   let arguments = (ins Kiln_Tensor:$data, Kiln_IndexTensor:$indices,
-                       DefaultValuedAttr<I64Attr, "0">:$axis);
+                       DefaultValuedAttr<Kiln_SI64Attr, "0">:$axis);
   let results = (outs Kiln_Tensor:$output);
   let assemblyFormat = [{
     $data `,` $indices attr-dict `:` functional-type(operands, results)

@@ -1,0 +1,78 @@
+//===- KilnBuilder.cpp - terse construction of kiln IR ---------------------===//
+
+#include "ir/KilnBuilder.h"
+#include "ir/ShapeUtils.h"
+
+#include "mlir/IR/BuiltinAttributes.h"
+
+using namespace mlir;
+
+namespace kiln {
+
+Value KilnBuilder::splat(RankedTensorType type, double value) {
+  Type et = type.getElementType();
+  TypedAttr element;
+  if (auto ft = dyn_cast<FloatType>(et))
+    element = getFloatAttr(ft, value);
+  else
+    element = getIntegerAttr(et, static_cast<int64_t>(value));
+  return ConstantOp::create(*this, DenseElementsAttr::get(type, element));
+}
+
+Value KilnBuilder::scalar(Type elementType, double value) {
+  return splat(RankedTensorType::get({}, elementType), value);
+}
+
+Value KilnBuilder::iota(int64_t n) {
+  SmallVector<int64_t> values(n);
+  for (int64_t i = 0; i < n; ++i)
+    values[i] = i;
+  auto type = RankedTensorType::get({n}, getI64Type());
+  return ConstantOp::create(*this,
+                            DenseElementsAttr::get(type, ArrayRef(values)));
+}
+
+Value KilnBuilder::reshape(Value x, ArrayRef<int64_t> shape) {
+  auto type = cast<RankedTensorType>(x.getType());
+  if (type.getShape() == shape)
+    return x;
+  return ReshapeOp::create(*this, type.clone(shape), x);
+}
+
+Value KilnBuilder::sum(Value x, ArrayRef<int64_t> axes, bool keepdims) {
+  return ReduceSumOp::create(*this, x, getDenseI64ArrayAttr(axes),
+                             getBoolAttr(keepdims));
+}
+
+Value KilnBuilder::max(Value x, ArrayRef<int64_t> axes, bool keepdims) {
+  return ReduceMaxOp::create(*this, x, getDenseI64ArrayAttr(axes),
+                             getBoolAttr(keepdims));
+}
+
+Value KilnBuilder::mean(Value x, ArrayRef<int64_t> axes, bool keepdims) {
+  auto shape = cast<RankedTensorType>(x.getType()).getShape();
+  int64_t count = 1;
+  if (axes.empty())
+    count = numElements(shape);
+  for (int64_t axis : axes)
+    count *= shape[axis];
+  return scale(sum(x, axes, keepdims), 1.0 / static_cast<double>(count));
+}
+
+Value KilnBuilder::add(Value a, Value b) { return AddOp::create(*this, a, b); }
+Value KilnBuilder::sub(Value a, Value b) { return SubOp::create(*this, a, b); }
+Value KilnBuilder::mul(Value a, Value b) { return MulOp::create(*this, a, b); }
+Value KilnBuilder::div(Value a, Value b) { return DivOp::create(*this, a, b); }
+
+Value KilnBuilder::scale(Value a, double s) {
+  return mul(a, scalar(getElementTypeOrSelf(a.getType()), s));
+}
+
+SmallVector<int64_t> axesFrom(int64_t from, int64_t rank) {
+  SmallVector<int64_t> axes;
+  for (int64_t i = from; i < rank; ++i)
+    axes.push_back(i);
+  return axes;
+}
+
+} // namespace kiln

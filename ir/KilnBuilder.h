@@ -1,0 +1,50 @@
+//===- KilnBuilder.h - terse construction of kiln IR ------------*- C++ -*-===//
+//
+// Rewrites that expand one op into many (kiln-expand, kiln-decompose,
+// autodiff) build long chains of kiln ops. This builder keeps each of them
+// readable: a location is implicit, result types are inferred, and the
+// constants and reductions they all need are one call.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef KILN_IR_KILNBUILDER_H
+#define KILN_IR_KILNBUILDER_H
+
+#include "ir/KilnOps.h"
+#include "mlir/IR/ImplicitLocOpBuilder.h"
+
+namespace kiln {
+
+class KilnBuilder : public mlir::ImplicitLocOpBuilder {
+public:
+  using ImplicitLocOpBuilder::ImplicitLocOpBuilder;
+
+  /// A rank-0 constant of element type `elementType` (float or integer);
+  /// broadcasts against any operand of a binary op.
+  mlir::Value scalar(mlir::Type elementType, double value);
+  /// A constant of `type` with every element equal to `value`.
+  mlir::Value splat(mlir::RankedTensorType type, double value);
+  /// [0, 1, ..., n - 1] as i64.
+  mlir::Value iota(int64_t n);
+
+  mlir::Value reshape(mlir::Value x, llvm::ArrayRef<int64_t> shape);
+  /// Reduces `axes` (normalized); keepdims keeps them as size 1.
+  mlir::Value sum(mlir::Value x, llvm::ArrayRef<int64_t> axes, bool keepdims);
+  mlir::Value max(mlir::Value x, llvm::ArrayRef<int64_t> axes, bool keepdims);
+  /// Mean as a sum times 1/n, so no division by a runtime count.
+  mlir::Value mean(mlir::Value x, llvm::ArrayRef<int64_t> axes, bool keepdims);
+
+  mlir::Value add(mlir::Value a, mlir::Value b);
+  mlir::Value sub(mlir::Value a, mlir::Value b);
+  mlir::Value mul(mlir::Value a, mlir::Value b);
+  mlir::Value div(mlir::Value a, mlir::Value b);
+  /// `a * s` for a scalar s of a's element type.
+  mlir::Value scale(mlir::Value a, double s);
+};
+
+/// The dims [from, rank) of a tensor of rank `rank`, as an axis list.
+llvm::SmallVector<int64_t> axesFrom(int64_t from, int64_t rank);
+
+} // namespace kiln
+
+#endif // KILN_IR_KILNBUILDER_H
