@@ -1,0 +1,40 @@
+# -*- Python -*-
+# lit configuration of the kiln test suite. Every directory under test/ that
+# holds .mlir or .test files is part of the suite; no per-directory config is
+# needed (add a lit.local.cfg only to change suffixes or mark a directory
+# unsupported).
+
+import os
+
+import lit.formats
+from lit.llvm import llvm_config
+from lit.llvm.subst import ToolSubst
+
+config.name = "kiln"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".test"]
+config.excludes = ["CMakeLists.txt", "README.md", "lit.cfg.py", "lit.site.cfg.py",
+                   "unit", "Inputs"]
+
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.kiln_obj_root, "test")
+
+config.substitutions.append(("%PATH%", config.environment["PATH"]))
+
+# Each kiln tool builds into build/tools/<name>/. Tools not built yet are
+# left unresolved rather than failing the whole suite, so that a test of a
+# missing tool fails on its own.
+kiln_tools = ["kiln-opt", "kiln-compile", "kiln-run"]
+kiln_tool_dirs = [os.path.join(config.kiln_obj_root, "tools", t) for t in kiln_tools]
+
+# Prepend to PATH (append_path=True keeps the existing entries; without it
+# PATH would be replaced and FileCheck would vanish). Tools at the start of a
+# RUN line (`not kiln-opt ...`) are found through PATH.
+llvm_config.with_environment("PATH", kiln_tool_dirs + [config.llvm_tools_dir],
+                             append_path=True)
+
+llvm_config.use_default_substitutions()
+
+tools = [ToolSubst(t, unresolved="ignore") for t in kiln_tools]
+tools += [ToolSubst("split-file", unresolved="fatal")]
+llvm_config.add_tool_substitutions(tools, kiln_tool_dirs + [config.llvm_tools_dir])
