@@ -4,6 +4,7 @@
 #include "ir/ShapeUtils.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/TypeUtilities.h"
 
 using namespace mlir;
 

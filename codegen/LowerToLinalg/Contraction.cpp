@@ -1,0 +1,307 @@
+//===- Contraction.cpp - matmul, convolution and pooling to linalg
+//---------===//
+//
+// Plain 2-D and same-batch 3-D matmuls become linalg.matmul and
+// linalg.batch_matmul, the forms the tiling strategies look for; transposed
+// or broadcast-batch matmuls become a contraction linalg.generic whose
+// indexing maps express the transposes, so no transposed copy is made.
+// Convolution uses linalg's NCHW named ops on a zero-padded input; pooling
+// is a linalg.generic over the window.
+//
+//===----------------------------------------------------------------------===//
+
+#include "codegen/LowerToLinalg/Lowering.h"
+#include "ir/ShapeUtils.h"
+
+#include "mlir/Transforms/DialectConversion.h"
+
+using namespace mlir;
+using namespace kiln;
+
+namespace {
+
+RankedTensorType typeOf(Value v) { return cast<RankedTensorType>(v.getType()); }
+
+Value zeroFilled(OpBuilder &b, Location loc, RankedTensorType type) {
+  return filledTensor(b, loc, type, b.getFloatAttr(type.getElementType(), 0.0));
+}
+
+struct LowerMatmul : OpConversionPattern<MatmulOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(MatmulOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value lhs = adaptor.getLhs(), rhs = adaptor.getRhs();
+    auto type = op.getType();
+    Value init = zeroFilled(rewriter, loc, type);
+    bool transposed = op.getTransposeLhs() || op.getTransposeRhs();
+    int64_t rank = type.getRank();
+    auto lhsType = typeOf(lhs), rhsType = typeOf(rhs);
+    if (!transposed && rank == 2) {
+      rewriter.replaceOp(op, linalg::MatmulOp::create(rewriter, loc, {type},
+                                                      {lhs, rhs}, {init})
+                                 .getResult(0));
+      return success();
+    }
+    if (!transposed && rank == 3 && lhsType.getRank() == 3 &&
+        rhsType.getRank() == 3 &&
+        lhsType.getDimSize(0) == rhsType.getDimSize(0)) {
+      rewriter.replaceOp(op, linalg::BatchMatmulOp::create(
+                                 rewriter, loc, {type}, {lhs, rhs}, {init})
+                                 .getResult(0));
+      return success();
+    }
+    // Iteration space: (batch..., m, n, k).
+    MLIRContext *ctx = rewriter.getContext();
+    int64_t batch = rank - 2, loops = rank + 1;
+    auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
+    AffineExpr m = d(batch), n = d(batch + 1), k = d(batch + 2);
+    auto operandMap = [&](RankedTensorType t, AffineExpr row, AffineExpr col,
+                          bool transpose) {
+      SmallVector<AffineExpr> exprs;
+      int64_t offset = batch - (t.getRank() - 2);
+      for (int64_t i = 0; i < t.getRank() - 2; ++i)
+        exprs.push_back(t.getDimSize(i) == 1 && type.getDimSize(offset + i) != 1
+                            ? getAffineConstantExpr(0, ctx)
+                            : d(offset + i));
+      exprs.push_back(transpose ? col : row);
+      exprs.push_back(transpose ? row : col);
+      return AffineMap::get(loops, 0, exprs, ctx);
+    };
+    SmallVector<AffineExpr> outExprs;
+    for (int64_t i = 0; i < rank; ++i)
+      outExprs.push_back(d(i));
+    SmallVector<AffineMap> maps = {
+        operandMap(lhsType, m, k, op.getTransposeLhs()),
+        operandMap(rhsType, k, n, op.getTransposeRhs()),
+        AffineMap::get(loops, 0, outExprs, ctx)};
+    SmallVector<utils::IteratorType> iterators(rank,
+                                               utils::IteratorType::parallel);
+    iterators.push_back(utils::IteratorType::reduction);
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{type}, ValueRange{lhs, rhs}, ValueRange{init},
+        maps, iterators, [](OpBuilder &b, Location l, ValueRange args) {
+          Value prod = arith::MulFOp::create(b, l, args[0], args[1]);
+          linalg::YieldOp::create(
+              b, l, ValueRange{arith::AddFOp::create(b, l, args[2], prod)});
+        });
+    rewriter.replaceOp(op, generic.getResult(0));
+    return success();
+  }
+};
+
+/// Pads the spatial dims (2 and 3) of an NCHW tensor with `value`.
+Value padSpatial(OpBuilder &b, Location loc, Value input,
+                 ArrayRef<int64_t> padding, TypedAttr value) {
+  // padding is [top, left, bottom, right].
+  if (llvm::all_of(padding, [](int64_t p) { return p == 0; }))
+    return input;
+  auto type = typeOf(input);
+  SmallVector<int64_t> low = {0, 0, padding[0], padding[1]};
+  SmallVector<int64_t> high = {0, 0, padding[2], padding[3]};
+  SmallVector<int64_t> shape(type.getShape());
+  for (int i = 0; i < 4; ++i)
+    shape[i] += low[i] + high[i];
+  Value pad = arith::ConstantOp::create(b, loc, value);
+  return tensor::PadOp::create(b, loc, type.clone(shape), input,
+                               getAsIndexOpFoldResult(b.getContext(), low),
+                               getAsIndexOpFoldResult(b.getContext(), high),
+                               pad);
+}
+
+DenseIntElementsAttr i64Vector(OpBuilder &b, ArrayRef<int64_t> values) {
+  return DenseIntElementsAttr::get(
+      RankedTensorType::get({static_cast<int64_t>(values.size())},
+                            b.getI64Type()),
+      values);
+}
+
+struct LowerConv2D : OpConversionPattern<Conv2DOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(Conv2DOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto type = op.getType();
+    Type et = type.getElementType();
+    Value input = padSpatial(rewriter, loc, adaptor.getInput(), op.getPadding(),
+                             rewriter.getFloatAttr(et, 0.0));
+    Value filter = adaptor.getFilter();
+    SmallVector<NamedAttribute> attrs = {
+        rewriter.getNamedAttr("strides", i64Vector(rewriter, op.getStrides())),
+        rewriter.getNamedAttr("dilations",
+                              i64Vector(rewriter, op.getDilations()))};
+    int64_t groups = op.getGroups();
+    Value result;
+    if (groups == 1) {
+      // The bias initializes the accumulator: no separate pass over the
+      // output to add it.
+      Value init = zeroFilled(rewriter, loc, type);
+      if (Value bias = adaptor.getBias())
+        init = buildElementwise(
+            rewriter, loc, type,
+            reshapeTensor(
+                rewriter, loc, bias,
+                RankedTensorType::get({1, type.getDimSize(1), 1, 1}, et)),
+            [](OpBuilder &, Location, ValueRange args) { return args[0]; });
+      result = linalg::Conv2DNchwFchwOp::create(rewriter, loc, {type},
+                                                {input, filter}, {init}, attrs)
+                   .getResult(0);
+    } else {
+      // [N, C, H, W] -> [N, G, C/G, H, W]; [F, C/G, KH, KW] ->
+      // [G, F/G, C/G, KH, KW]; result [N, G, F/G, OH, OW].
+      auto in = typeOf(input), fl = typeOf(filter);
+      int64_t n = in.getDimSize(0), c = in.getDimSize(1), f = fl.getDimSize(0);
+      auto groupedIn = RankedTensorType::get(
+          {n, groups, c / groups, in.getDimSize(2), in.getDimSize(3)}, et);
+      auto groupedFilter =
+          RankedTensorType::get({groups, f / groups, fl.getDimSize(1),
+                                 fl.getDimSize(2), fl.getDimSize(3)},
+                                et);
+      auto groupedOut = RankedTensorType::get(
+          {n, groups, f / groups, type.getDimSize(2), type.getDimSize(3)}, et);
+      Value conv = linalg::Conv2DNgchwGfchwOp::create(
+                       rewriter, loc, {groupedOut},
+                       {reshapeTensor(rewriter, loc, input, groupedIn),
+                        reshapeTensor(rewriter, loc, filter, groupedFilter)},
+                       {zeroFilled(rewriter, loc, groupedOut)}, attrs)
+                       .getResult(0);
+      result = reshapeTensor(rewriter, loc, conv, type);
+      if (Value bias = adaptor.getBias())
+        result = buildElementwise(
+            rewriter, loc, type,
+            {result, reshapeTensor(rewriter, loc, bias,
+                                   RankedTensorType::get(
+                                       {1, type.getDimSize(1), 1, 1}, et))},
+            [](OpBuilder &b, Location l, ValueRange args) {
+              return arith::AddFOp::create(b, l, args[0], args[1]);
+            });
+    }
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// Extra high padding that ceil_mode needs so that the last window fits in
+/// the padded input.
+int64_t ceilExtra(int64_t in, int64_t out, int64_t kernel, int64_t stride,
+                  int64_t dilation, int64_t padLow, int64_t padHigh) {
+  int64_t needed = (out - 1) * stride + dilation * (kernel - 1) + 1;
+  return std::max<int64_t>(0, needed - (in + padLow + padHigh));
+}
+
+/// A generic reducing each window of a padded NCHW input into `init`.
+Value windowReduce(OpBuilder &b, Location loc, Value padded, Value init,
+                   ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
+                   ArrayRef<int64_t> dilations, bool isMax) {
+  MLIRContext *ctx = b.getContext();
+  auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
+  // (n, c, oh, ow, kh, kw)
+  auto inputMap =
+      AffineMap::get(6, 0,
+                     {d(0), d(1), d(2) * strides[0] + d(4) * dilations[0],
+                      d(3) * strides[1] + d(5) * dilations[1]},
+                     ctx);
+  auto outMap = AffineMap::get(6, 0, {d(0), d(1), d(2), d(3)}, ctx);
+  auto windowMap = AffineMap::get(6, 0, {d(4), d(5)}, ctx);
+  // A window-shaped operand gives the kernel loops their trip counts.
+  Value window = tensor::EmptyOp::create(b, loc, kernel, b.getF32Type());
+  using utils::IteratorType;
+  SmallVector<IteratorType> iterators(4, IteratorType::parallel);
+  iterators.append(2, IteratorType::reduction);
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{init.getType()}, ValueRange{padded, window},
+             ValueRange{init}, {inputMap, windowMap, outMap}, iterators,
+             [&](OpBuilder &nb, Location l, ValueRange args) {
+               Value r =
+                   isMax
+                       ? Value(
+                             arith::MaximumFOp::create(nb, l, args[0], args[2]))
+                       : Value(arith::AddFOp::create(nb, l, args[0], args[2]));
+               linalg::YieldOp::create(nb, l, r);
+             })
+      .getResult(0);
+}
+
+struct LowerMaxPool : OpConversionPattern<MaxPool2DOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(MaxPool2DOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto type = op.getType();
+    auto in = typeOf(adaptor.getInput());
+    auto k = op.getKernelSize(), s = op.getStrides(), dl = op.getDilations();
+    SmallVector<int64_t> pad(op.getPadding());
+    pad[2] += ceilExtra(in.getDimSize(2), type.getDimSize(2), k[0], s[0], dl[0],
+                        pad[0], pad[2]);
+    pad[3] += ceilExtra(in.getDimSize(3), type.getDimSize(3), k[1], s[1], dl[1],
+                        pad[1], pad[3]);
+    TypedAttr lowest = extremeValue(type.getElementType(), true);
+    Value padded = padSpatial(rewriter, loc, adaptor.getInput(), pad, lowest);
+    Value init = filledTensor(rewriter, loc, type, lowest);
+    rewriter.replaceOp(op, windowReduce(rewriter, loc, padded, init, k, s, dl,
+                                        /*isMax=*/true));
+    return success();
+  }
+};
+
+struct LowerAvgPool : OpConversionPattern<AvgPool2DOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(AvgPool2DOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto type = op.getType();
+    Type et = type.getElementType();
+    auto in = typeOf(adaptor.getInput());
+    auto k = op.getKernelSize(), s = op.getStrides();
+    SmallVector<int64_t> dl = {1, 1};
+    auto p = op.getPadding();
+    int64_t h = in.getDimSize(2), w = in.getDimSize(3);
+    int64_t oh = type.getDimSize(2), ow = type.getDimSize(3);
+    SmallVector<int64_t> pad(p);
+    pad[2] += ceilExtra(h, oh, k[0], s[0], 1, p[0], p[2]);
+    pad[3] += ceilExtra(w, ow, k[1], s[1], 1, p[1], p[3]);
+    Value padded = padSpatial(rewriter, loc, adaptor.getInput(), pad,
+                              rewriter.getFloatAttr(et, 0.0));
+    Value sums = windowReduce(rewriter, loc, padded,
+                              zeroFilled(rewriter, loc, type), k, s, dl,
+                              /*isMax=*/false);
+    // The divisor of each output position is known at compile time (as in
+    // PyTorch: windows are clipped to the padded input; without
+    // count_include_pad also to the input itself).
+    SmallVector<float> inverse;
+    for (int64_t i = 0; i < oh; ++i) {
+      for (int64_t j = 0; j < ow; ++j) {
+        int64_t h0 = i * s[0] - p[0], w0 = j * s[1] - p[1];
+        int64_t h1 = std::min(h0 + k[0], h + p[2]);
+        int64_t w1 = std::min(w0 + k[1], w + p[3]);
+        int64_t count = (h1 - h0) * (w1 - w0);
+        if (!op.getCountIncludePad())
+          count = (std::min(h1, h) - std::max<int64_t>(h0, 0)) *
+                  (std::min(w1, w) - std::max<int64_t>(w0, 0));
+        inverse.push_back(count > 0 ? 1.0f / count : 0.0f);
+      }
+    }
+    auto divType = RankedTensorType::get({oh, ow}, rewriter.getF32Type());
+    Value div = arith::ConstantOp::create(
+        rewriter, loc, DenseElementsAttr::get(divType, ArrayRef(inverse)));
+    rewriter.replaceOp(
+        op, buildElementwise(rewriter, loc, type, {sums, div},
+                             [&](OpBuilder &b, Location l, ValueRange args) {
+                               return arith::MulFOp::create(
+                                   b, l, args[0],
+                                   convertScalar(b, l, args[1], et));
+                             }));
+    return success();
+  }
+};
+
+} // namespace
+
+void kiln::populateContractionLowering(RewritePatternSet &patterns) {
+  patterns.add<LowerMatmul, LowerConv2D, LowerMaxPool, LowerAvgPool>(
+      patterns.getContext());
+}

@@ -1,0 +1,50 @@
+//===- Passes.td - kiln codegen passes ---------------------*- tablegen -*-===//
+
+#ifndef KILN_CODEGEN_PASSES_TD
+#define KILN_CODEGEN_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def KilnExpand : Pass<"kiln-expand"> {
+  let summary = "Expand higher-level kiln ops into primitive kiln ops";
+  let description = [{
+    Rewrites softmax, log_softmax, reduce_mean, reduce_logsumexp,
+    global_avg_pool, the normalizations, dropout and the losses into
+    elementwise ops, reductions, matmuls and data movement, so that the
+    lowering to linalg only handles a small core and elementwise fusion sees
+    every piece. Runs after autodiff: gradients are stated on the
+    higher-level ops, where they are simpler and more stable.
+  }];
+  let dependentDialects = ["kiln::KilnDialect"];
+}
+
+def KilnLowerToLinalg : Pass<"kiln-lower-to-linalg"> {
+  let summary = "Lower primitive kiln ops to linalg, tensor, arith and math";
+  let description = [{
+    Matmuls and convolutions become linalg named or contraction ops,
+    everything elementwise becomes `linalg.generic` with broadcasting
+    indexing maps, data movement becomes tensor ops. An op left over (one
+    kiln-expand should have removed, or an unknown one) is an error at its
+    location.
+  }];
+  let dependentDialects = [
+    "mlir::linalg::LinalgDialect", "mlir::tensor::TensorDialect",
+    "mlir::arith::ArithDialect", "mlir::math::MathDialect"
+  ];
+}
+
+def KilnPlanMemory : Pass<"kiln-plan-memory", "mlir::ModuleOp"> {
+  let summary = "Place every intermediate buffer in one arena argument";
+  let description = [{
+    After bufferization, replaces each statically shaped `memref.alloc` of a
+    function with a `memref.view` into a new trailing `memref<Nxi8>`
+    argument, the arena. Buffers whose live ranges (through their views)
+    do not overlap share bytes; offsets are 64-byte aligned. N is stored in
+    the function's `kiln.arena_size` attribute, and the generated entry point
+    allocates nothing per call. A dynamically shaped allocation is an error.
+  }];
+  let dependentDialects = ["mlir::memref::MemRefDialect",
+                           "mlir::arith::ArithDialect"];
+}
+
+#endif // KILN_CODEGEN_PASSES_TD

@@ -1,0 +1,258 @@
+//===- Pipeline.cpp - MLIR passes from kiln to the LLVM dialect
+//------------===//
+
+#include "codegen/Pipeline.h"
+#include "codegen/Passes.h"
+#include "ir/KilnDialect.h"
+#include "passes/Passes.h"
+
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Bufferization/Transforms/FuncBufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlow.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/Linalg/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/SCF/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/Tensor/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Transforms/Passes.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+#include "llvm/Target/TargetMachine.h"
+
+using namespace mlir;
+
+namespace kiln {
+
+Pipeline::Pipeline(CompileOptions options) : opts(std::move(options)) {}
+Pipeline::~Pipeline() = default;
+
+void Pipeline::registerDialects(DialectRegistry &registry) {
+  registry.insert<
+      KilnDialect, func::FuncDialect, arith::ArithDialect, math::MathDialect,
+      linalg::LinalgDialect, tensor::TensorDialect, memref::MemRefDialect,
+      bufferization::BufferizationDialect, scf::SCFDialect,
+      cf::ControlFlowDialect, affine::AffineDialect, LLVM::LLVMDialect>();
+  arith::registerBufferizableOpInterfaceExternalModels(registry);
+  linalg::registerBufferizableOpInterfaceExternalModels(registry);
+  tensor::registerBufferizableOpInterfaceExternalModels(registry);
+  scf::registerBufferizableOpInterfaceExternalModels(registry);
+  bufferization::func_ext::registerBufferizableOpInterfaceExternalModels(
+      registry);
+  registerBuiltinDialectTranslation(registry);
+  registerLLVMDialectTranslation(registry);
+}
+
+int dtypeCode(Type t) {
+  if (t.isF32())
+    return 1;
+  if (t.isInteger(8))
+    return 3;
+  if (t.isInteger(16))
+    return 5;
+  if (t.isInteger(32))
+    return 6;
+  if (t.isInteger(64))
+    return 7;
+  if (t.isInteger(1))
+    return 9;
+  if (t.isF16())
+    return 10;
+  if (t.isF64())
+    return 11;
+  if (t.isBF16())
+    return 16;
+  return 0;
+}
+
+namespace {
+
+/// Prints after the passes the options name, to stderr or to numbered files.
+class IRDumper : public PassManager::IRPrinterConfig {
+public:
+  IRDumper(const CompileOptions &opts, OpPrintingFlags flags)
+      : IRPrinterConfig(/*printModuleScope=*/true,
+                        /*printAfterOnlyOnChange=*/false,
+                        /*printAfterOnlyOnFailure=*/false, flags),
+        opts(opts) {}
+
+  void printAfterIfEnabled(Pass *pass, Operation *op,
+                           PrintCallbackFn print) override {
+    StringRef name = pass->getArgument();
+    if (name.empty())
+      name = pass->getName();
+    ++counter;
+    if (!opts.dumpIrDir.empty()) {
+      llvm::SmallString<256> path(opts.dumpIrDir);
+      llvm::sys::path::append(
+          path, llvm::formatv("{0:D2}-{1}.mlir", counter, name).str());
+      std::error_code ec;
+      llvm::raw_fd_ostream os(path, ec);
+      if (!ec)
+        print(os);
+      else
+        llvm::errs() << "warning: cannot write " << path << ": " << ec.message()
+                     << "\n";
+    }
+    if (opts.printIrAfterAll ||
+        llvm::is_contained(opts.printIrAfter, name.str())) {
+      llvm::errs() << "// -----// IR Dump After " << name << " //----- //\n";
+      print(llvm::errs());
+      llvm::errs() << "\n";
+    }
+  }
+
+private:
+  const CompileOptions &opts;
+  int counter = 0;
+};
+
+TensorInfo tensorInfo(Type type, std::string name) {
+  auto shaped = cast<ShapedType>(type);
+  TensorInfo info;
+  info.name = std::move(name);
+  info.shape.assign(shaped.getShape().begin(), shaped.getShape().end());
+  info.dtype = dtypeCode(shaped.getElementType());
+  return info;
+}
+
+/// Entry points are the public functions with bodies; argument names come
+/// from a `kiln.name` attribute when the frontend set one.
+std::vector<EntryPoint> collectEntryPoints(ModuleOp module) {
+  std::vector<EntryPoint> entries;
+  for (auto func : module.getOps<func::FuncOp>()) {
+    if (func.isExternal() || !func.isPublic())
+      continue;
+    EntryPoint entry;
+    entry.name = func.getSymName().str();
+    for (auto [i, type] : llvm::enumerate(func.getArgumentTypes())) {
+      auto name = func.getArgAttrOfType<StringAttr>(i, "kiln.name");
+      entry.inputs.push_back(
+          tensorInfo(type, name ? name.str() : "arg" + std::to_string(i)));
+    }
+    for (auto [i, type] : llvm::enumerate(func.getResultTypes())) {
+      auto name = func.getResultAttrOfType<StringAttr>(i, "kiln.name");
+      entry.outputs.push_back(
+          tensorInfo(type, name ? name.str() : "result" + std::to_string(i)));
+    }
+    entries.push_back(std::move(entry));
+  }
+  return entries;
+}
+
+LogicalResult checkEntryPoints(ModuleOp module) {
+  for (auto func : module.getOps<func::FuncOp>()) {
+    if (func.isExternal() || !func.isPublic())
+      continue;
+    auto check = [&](Type type, StringRef what) -> LogicalResult {
+      auto tensor = dyn_cast<RankedTensorType>(type);
+      if (!tensor || !tensor.hasStaticShape() ||
+          !dtypeCode(tensor.getElementType()))
+        return func.emitError("entry point '")
+               << func.getSymName() << "' has a " << what << " of type " << type
+               << "; entry points take and return statically shaped tensors";
+      return success();
+    };
+    for (Type t : func.getArgumentTypes())
+      if (failed(check(t, "argument")))
+        return failure();
+    for (Type t : func.getResultTypes())
+      if (failed(check(t, "result")))
+        return failure();
+  }
+  return success();
+}
+
+void buildPipeline(OpPassManager &pm) {
+  // kiln level: composite layers and higher-level ops into primitives.
+  pm.addPass(createKilnDecompose());
+  pm.addPass(createKilnExpand());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+
+  // linalg on tensors, elementwise chains fused into single loop nests.
+  pm.addPass(createKilnLowerToLinalg());
+  pm.addPass(createLinalgElementwiseOpFusionPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+
+  // Buffers: results become out-parameters, intermediates go to the arena.
+  pm.addPass(bufferization::createEmptyTensorEliminationPass());
+  bufferization::OneShotBufferizePassOptions bufferize;
+  bufferize.bufferizeFunctionBoundaries = true;
+  bufferize.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  bufferization::BufferResultsToOutParamsPassOptions outParams;
+  outParams.hoistStaticAllocs = true;
+  outParams.modifyPublicFunctions = true;
+  pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  pm.addPass(createKilnPlanMemory());
+
+  // Loops, then the LLVM dialect. Entry points take bare pointers.
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createConvertMathToLibmPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  ConvertFuncToLLVMPassOptions funcOptions;
+  funcOptions.useBarePtrCallConv = true;
+  pm.addPass(createConvertFuncToLLVMPass(funcOptions));
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(createCanonicalizerPass());
+}
+
+} // namespace
+
+LogicalResult Pipeline::lowerToLLVMDialect(ModuleOp module) {
+  if (failed(checkEntryPoints(module)))
+    return failure();
+  entries = collectEntryPoints(module);
+
+  PassManager pm(module.getContext());
+  buildPipeline(pm);
+  if (opts.printIrAfterAll || !opts.printIrAfter.empty() ||
+      !opts.dumpIrDir.empty()) {
+    if (!opts.dumpIrDir.empty())
+      if (std::error_code ec =
+              llvm::sys::fs::create_directories(opts.dumpIrDir))
+        return emitError(module.getLoc(), "cannot create IR dump directory '")
+               << opts.dumpIrDir << "': " << ec.message();
+    OpPrintingFlags flags;
+    if (opts.elideConstantsOver)
+      flags.elideLargeElementsAttrs(opts.elideConstantsOver);
+    // Printing needs a stable IR between passes.
+    module.getContext()->disableMultithreading();
+    pm.enableIRPrinting(std::make_unique<IRDumper>(opts, flags));
+  }
+  if (failed(pm.run(module)))
+    return failure();
+
+  for (auto func : module.getOps<LLVM::LLVMFuncOp>())
+    for (EntryPoint &entry : entries)
+      if (func.getName() == entry.name)
+        if (auto size = func->getAttrOfType<IntegerAttr>("kiln.arena_size"))
+          entry.arenaSize = size.getInt();
+  return success();
+}
+
+} // namespace kiln

@@ -1,0 +1,97 @@
+//===- Pipeline.h - the one compilation pipeline of kiln --------*- C++ -*-===//
+//
+// Every tool compiles through this object: kiln-compile, kiln-run and the
+// C++ model API. It runs the MLIR passes from the kiln dialect down to the
+// LLVM dialect (with IR printing and dumping hooks), translates to LLVM IR
+// for the target CPU, and describes the entry points it produced.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef KILN_CODEGEN_PIPELINE_H
+#define KILN_CODEGEN_PIPELINE_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/Module.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace llvm {
+class TargetMachine;
+} // namespace llvm
+
+namespace kiln {
+
+struct CompileOptions {
+  /// Target CPU and features; empty means the host's.
+  std::string targetCpu;
+  std::string targetFeatures;
+  unsigned optLevel = 3;
+  /// IR inspection: print after every pass, after the passes named here
+  /// (by their argument, e.g. "kiln-lower-to-linalg"), or write one file
+  /// per pass into dumpIrDir, numbered in pipeline order.
+  bool printIrAfterAll = false;
+  std::vector<std::string> printIrAfter;
+  std::string dumpIrDir;
+  /// Dumps elide constants with more elements than this (0: never).
+  unsigned elideConstantsOver = 16;
+};
+
+/// One argument or result of an entry point.
+struct TensorInfo {
+  std::string name;
+  std::vector<int64_t> shape;
+  /// ONNX TensorProto data type code (1 = float, 7 = int64, 9 = bool, ...).
+  int dtype = 1;
+};
+
+/// A compiled function: `name(inputs..., outputs..., arena)`, every tensor
+/// a pointer to dense row-major data.
+struct EntryPoint {
+  std::string name;
+  std::vector<TensorInfo> inputs, outputs;
+  int64_t arenaSize = 0;
+};
+
+class Pipeline {
+public:
+  explicit Pipeline(CompileOptions options);
+  ~Pipeline();
+
+  /// Registers every dialect, interface and translation the pipeline uses.
+  static void registerDialects(mlir::DialectRegistry &registry);
+
+  /// Lowers a module of kiln functions to the LLVM dialect and records its
+  /// entry points. Diagnostics go to the context's handler.
+  mlir::LogicalResult lowerToLLVMDialect(mlir::ModuleOp module);
+
+  /// Translates the lowered module to optimized LLVM IR for the target,
+  /// with a packed wrapper per entry point and the `kiln_module_table`
+  /// that drivers read. Returns null (after a diagnostic) on failure.
+  std::unique_ptr<llvm::Module> translateToLLVMIR(mlir::ModuleOp module,
+                                                  llvm::LLVMContext &context);
+
+  /// Writes an object file or assembly for `module`.
+  mlir::LogicalResult emitCode(llvm::Module &module, bool assembly,
+                               llvm::raw_pwrite_stream &os, std::string &error);
+
+  const std::vector<EntryPoint> &entryPoints() const { return entries; }
+  const CompileOptions &options() const { return opts; }
+
+private:
+  llvm::TargetMachine *getTargetMachine(std::string &error);
+
+  CompileOptions opts;
+  std::vector<EntryPoint> entries;
+  std::unique_ptr<llvm::TargetMachine> targetMachine;
+};
+
+/// The ONNX data type code of an MLIR element type (0 when unsupported).
+int dtypeCode(mlir::Type elementType);
+
+} // namespace kiln
+
+#endif // KILN_CODEGEN_PIPELINE_H

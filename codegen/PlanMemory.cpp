@@ -1,0 +1,148 @@
+//===- PlanMemory.cpp - one arena for all intermediate buffers
+//-------------===//
+//
+// Live ranges are measured in the order of a function's top-level ops: a
+// buffer is live from its allocation to the last top-level op that uses it
+// or any view of it. Offsets come from a greedy first-fit over buffers
+// sorted by size, largest first, which is simple and close to optimal for
+// the chain-like lifetimes of a network's layers.
+//
+//===----------------------------------------------------------------------===//
+
+#include "codegen/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
+
+namespace kiln {
+#define GEN_PASS_DEF_KILNPLANMEMORY
+#include "codegen/Passes.h.inc"
+} // namespace kiln
+
+using namespace mlir;
+
+namespace {
+
+constexpr int64_t kAlignment = 64;
+
+struct Buffer {
+  memref::AllocOp alloc;
+  int64_t size, begin, end, offset = -1;
+};
+
+int64_t byteSize(MemRefType type) {
+  int64_t bits = type.getElementTypeBitWidth();
+  // i1 is stored as one byte.
+  int64_t bytes = std::max<int64_t>(1, (bits + 7) / 8);
+  return llvm::alignTo(type.getNumElements() * bytes, kAlignment);
+}
+
+/// The index of the last top-level op of `block` that uses `value` or a
+/// view of it.
+int64_t lastUse(Value value, Block &block,
+                const DenseMap<Operation *, int64_t> &order) {
+  int64_t last = 0;
+  SmallVector<Value> worklist = {value};
+  while (!worklist.empty()) {
+    Value v = worklist.pop_back_val();
+    for (OpOperand &use : v.getUses()) {
+      Operation *user = use.getOwner();
+      if (Operation *top = block.findAncestorOpInBlock(*user))
+        last = std::max(last, order.lookup(top));
+      if (auto view = dyn_cast<ViewLikeOpInterface>(user))
+        if (view.getViewSource() == v)
+          llvm::append_range(worklist, user->getResults());
+    }
+  }
+  return last;
+}
+
+LogicalResult planFunction(func::FuncOp func) {
+  if (func.isExternal())
+    return success();
+  Block &block = func.getBody().front();
+  DenseMap<Operation *, int64_t> order;
+  for (auto [i, op] : llvm::enumerate(block))
+    order[&op] = i;
+
+  SmallVector<Buffer> buffers;
+  WalkResult walk = func.walk([&](memref::AllocOp alloc) {
+    MemRefType type = alloc.getType();
+    if (!type.hasStaticShape() || !type.getLayout().isIdentity()) {
+      alloc.emitError("cannot place a dynamically shaped or strided buffer "
+                      "in the arena: ")
+          << type;
+      return WalkResult::interrupt();
+    }
+    if (alloc->getBlock() != &block) {
+      alloc.emitError("cannot place a buffer allocated inside a region in "
+                      "the arena (hoist it first)");
+      return WalkResult::interrupt();
+    }
+    buffers.push_back(
+        {alloc, byteSize(type), order[alloc], lastUse(alloc, block, order)});
+    return WalkResult::advance();
+  });
+  if (walk.wasInterrupted())
+    return failure();
+
+  // First fit, largest buffers first.
+  SmallVector<Buffer *> bySize;
+  for (Buffer &b : buffers)
+    bySize.push_back(&b);
+  llvm::stable_sort(bySize,
+                    [](Buffer *a, Buffer *b) { return a->size > b->size; });
+  int64_t arenaSize = 0;
+  SmallVector<Buffer *> placed;
+  for (Buffer *buf : bySize) {
+    SmallVector<Buffer *> overlapping;
+    for (Buffer *p : placed)
+      if (p->begin <= buf->end && buf->begin <= p->end)
+        overlapping.push_back(p);
+    llvm::sort(overlapping,
+               [](Buffer *a, Buffer *b) { return a->offset < b->offset; });
+    int64_t offset = 0;
+    for (Buffer *p : overlapping) {
+      if (offset + buf->size <= p->offset)
+        break;
+      offset = std::max(offset, p->offset + p->size);
+    }
+    buf->offset = offset;
+    arenaSize = std::max(arenaSize, offset + buf->size);
+    placed.push_back(buf);
+  }
+
+  MLIRContext *ctx = func.getContext();
+  auto arenaType = MemRefType::get({arenaSize}, IntegerType::get(ctx, 8));
+  unsigned index = func.getNumArguments();
+  if (failed(func.insertArgument(index, arenaType, DictionaryAttr(),
+                                 func.getLoc())))
+    return failure();
+  Value arena = func.getArgument(index);
+  for (Buffer &buf : buffers) {
+    OpBuilder b(buf.alloc);
+    Value offset =
+        arith::ConstantIndexOp::create(b, buf.alloc.getLoc(), buf.offset);
+    Value view =
+        memref::ViewOp::create(b, buf.alloc.getLoc(), buf.alloc.getType(),
+                               arena, offset, ValueRange{});
+    for (Operation *user : llvm::make_early_inc_range(buf.alloc->getUsers()))
+      if (isa<memref::DeallocOp>(user))
+        user->erase();
+    buf.alloc.replaceAllUsesWith(view);
+    buf.alloc.erase();
+  }
+  func->setAttr("kiln.arena_size",
+                IntegerAttr::get(IntegerType::get(ctx, 64), arenaSize));
+  return success();
+}
+
+struct PlanMemoryPass : kiln::impl::KilnPlanMemoryBase<PlanMemoryPass> {
+  void runOnOperation() override {
+    for (auto func : getOperation().getOps<func::FuncOp>())
+      if (failed(planFunction(func)))
+        return signalPassFailure();
+  }
+};
+
+} // namespace

@@ -1,0 +1,205 @@
+//===- Target.cpp - LLVM IR, entry wrappers and native code
+//----------------===//
+//
+// Code generation happens in process through llvm::TargetMachine, with the
+// host CPU's name and features unless the options name others, and with FP
+// contraction allowed so that multiply-adds become FMAs.
+//
+//===----------------------------------------------------------------------===//
+
+#include "codegen/Pipeline.h"
+
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/Target/LLVMIR/Export.h"
+#include "llvm/IR/IRBuilder.h"
+#include "llvm/IR/LegacyPassManager.h"
+#include "llvm/MC/TargetRegistry.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Target/TargetMachine.h"
+#include "llvm/Target/TargetOptions.h"
+#include "llvm/TargetParser/Host.h"
+#include "llvm/TargetParser/SubtargetFeature.h"
+
+using namespace mlir;
+
+namespace kiln {
+
+llvm::TargetMachine *Pipeline::getTargetMachine(std::string &error) {
+  if (targetMachine)
+    return targetMachine.get();
+  llvm::InitializeNativeTarget();
+  llvm::InitializeNativeTargetAsmPrinter();
+  llvm::Triple triple(llvm::sys::getDefaultTargetTriple());
+  const llvm::Target *target =
+      llvm::TargetRegistry::lookupTarget(triple, error);
+  if (!target)
+    return nullptr;
+  std::string cpu = opts.targetCpu;
+  std::string features = opts.targetFeatures;
+  if (cpu.empty() || cpu == "native" || cpu == "host") {
+    cpu = llvm::sys::getHostCPUName().str();
+    if (features.empty()) {
+      llvm::SubtargetFeatures hostFeatures;
+      for (auto &feature : llvm::sys::getHostCPUFeatures())
+        hostFeatures.AddFeature(feature.first(), feature.second);
+      features = hostFeatures.getString();
+    }
+  }
+  llvm::TargetOptions options;
+  options.AllowFPOpFusion = llvm::FPOpFusion::Fast;
+  targetMachine.reset(target->createTargetMachine(
+      triple, cpu, features, options, llvm::Reloc::PIC_, std::nullopt,
+      opts.optLevel >= 3 ? llvm::CodeGenOptLevel::Aggressive
+                         : llvm::CodeGenOptLevel::Default));
+  if (!targetMachine)
+    error =
+        "cannot create a target machine for " + triple.str() + " (" + cpu + ")";
+  return targetMachine.get();
+}
+
+namespace {
+
+/// `void NAME_packed(void **args)`: calls NAME with args[0..n), so that a
+/// driver can call any entry point through one signature.
+void addPackedWrapper(llvm::Module &module, llvm::Function *entry) {
+  llvm::LLVMContext &ctx = module.getContext();
+  auto *ptrTy = llvm::PointerType::getUnqual(ctx);
+  auto *type =
+      llvm::FunctionType::get(llvm::Type::getVoidTy(ctx), {ptrTy}, false);
+  auto *wrapper =
+      llvm::Function::Create(type, llvm::GlobalValue::ExternalLinkage,
+                             entry->getName() + "_packed", module);
+  llvm::IRBuilder<> b(llvm::BasicBlock::Create(ctx, "entry", wrapper));
+  llvm::SmallVector<llvm::Value *> args;
+  for (auto [i, param] : llvm::enumerate(entry->args())) {
+    llvm::Value *slot = b.CreateConstGEP1_64(ptrTy, wrapper->getArg(0), i);
+    args.push_back(b.CreateLoad(param.getType(), slot));
+  }
+  b.CreateCall(entry, args);
+  b.CreateRetVoid();
+}
+
+/// Emits the `kiln_module_table` (a kiln_module_info) (see
+/// runtime/include/kiln/driver.h): for each entry point its name, packed
+/// wrapper, arena size and the name, dtype and shape of each input and output.
+void addModuleInfo(llvm::Module &module,
+                   const std::vector<EntryPoint> &entries) {
+  llvm::LLVMContext &ctx = module.getContext();
+  llvm::IRBuilder<> b(ctx);
+  auto *ptrTy = llvm::PointerType::getUnqual(ctx);
+  auto *i32 = b.getInt32Ty();
+  auto *i64 = b.getInt64Ty();
+  auto str = [&](const std::string &s) -> llvm::Constant * {
+    return b.CreateGlobalString(s, "kiln.str", 0, &module);
+  };
+  // kiln_arg_info { const char *name; int32 dtype; int32 rank;
+  //                 const int64 *shape; }
+  auto *argTy = llvm::StructType::get(ctx, {ptrTy, i32, i32, ptrTy});
+  // kiln_entry_info { const char *name; void (*packed)(void **);
+  //   int64 arena_size; int32 num_inputs; int32 num_outputs;
+  //   const kiln_arg_info *args; }
+  auto *entryTy =
+      llvm::StructType::get(ctx, {ptrTy, ptrTy, i64, i32, i32, ptrTy});
+  auto global = [&](llvm::Constant *init, const char *name) {
+    return new llvm::GlobalVariable(
+        module, init->getType(), /*isConstant=*/true,
+        llvm::GlobalValue::PrivateLinkage, init, name);
+  };
+  llvm::SmallVector<llvm::Constant *> entryInits;
+  for (const EntryPoint &entry : entries) {
+    llvm::SmallVector<llvm::Constant *> argInits;
+    for (const auto *list : {&entry.inputs, &entry.outputs}) {
+      for (const TensorInfo &t : *list) {
+        llvm::SmallVector<llvm::Constant *> dims;
+        for (int64_t d : t.shape)
+          dims.push_back(llvm::ConstantInt::get(i64, d));
+        llvm::Constant *shape = llvm::ConstantPointerNull::get(ptrTy);
+        if (!dims.empty())
+          shape = global(llvm::ConstantArray::get(
+                             llvm::ArrayType::get(i64, dims.size()), dims),
+                         "kiln.shape");
+        argInits.push_back(llvm::ConstantStruct::get(
+            argTy, {str(t.name), llvm::ConstantInt::get(i32, t.dtype),
+                    llvm::ConstantInt::get(i32, t.shape.size()), shape}));
+      }
+    }
+    llvm::Constant *args =
+        global(llvm::ConstantArray::get(
+                   llvm::ArrayType::get(argTy, argInits.size()), argInits),
+               "kiln.args");
+    entryInits.push_back(llvm::ConstantStruct::get(
+        entryTy, {str(entry.name), module.getFunction(entry.name + "_packed"),
+                  llvm::ConstantInt::get(i64, entry.arenaSize),
+                  llvm::ConstantInt::get(i32, entry.inputs.size()),
+                  llvm::ConstantInt::get(i32, entry.outputs.size()), args}));
+  }
+  llvm::Constant *table =
+      global(llvm::ConstantArray::get(
+                 llvm::ArrayType::get(entryTy, entryInits.size()), entryInits),
+             "kiln.entries");
+  // kiln_module_info { int32 version; int32 num_entries;
+  //                    const kiln_entry_info *entries; }
+  auto *infoTy = llvm::StructType::get(ctx, {i32, i32, ptrTy});
+  new llvm::GlobalVariable(
+      module, infoTy, /*isConstant=*/true, llvm::GlobalValue::ExternalLinkage,
+      llvm::ConstantStruct::get(
+          infoTy, {llvm::ConstantInt::get(i32, 1),
+                   llvm::ConstantInt::get(i32, entryInits.size()), table}),
+      "kiln_module_table");
+}
+
+} // namespace
+
+std::unique_ptr<llvm::Module>
+Pipeline::translateToLLVMIR(ModuleOp module, llvm::LLVMContext &context) {
+  std::string error;
+  llvm::TargetMachine *tm = getTargetMachine(error);
+  if (!tm) {
+    emitError(module.getLoc(), "cannot set up code generation: ") << error;
+    return nullptr;
+  }
+  auto llvmModule = translateModuleToLLVMIR(module, context, "kiln");
+  if (!llvmModule) {
+    emitError(module.getLoc(), "translation to LLVM IR failed");
+    return nullptr;
+  }
+  llvmModule->setTargetTriple(tm->getTargetTriple());
+  llvmModule->setDataLayout(tm->createDataLayout());
+  for (const EntryPoint &entry : entries) {
+    llvm::Function *f = llvmModule->getFunction(entry.name);
+    if (!f) {
+      emitError(module.getLoc(), "entry point '")
+          << entry.name << "' vanished in lowering";
+      return nullptr;
+    }
+    addPackedWrapper(*llvmModule, f);
+  }
+  addModuleInfo(*llvmModule, entries);
+  auto optimize = makeOptimizingTransformer(opts.optLevel, 0, tm);
+  if (llvm::Error err = optimize(llvmModule.get())) {
+    emitError(module.getLoc(), "LLVM optimization failed: ")
+        << llvm::toString(std::move(err));
+    return nullptr;
+  }
+  return llvmModule;
+}
+
+LogicalResult Pipeline::emitCode(llvm::Module &module, bool assembly,
+                                 llvm::raw_pwrite_stream &os,
+                                 std::string &error) {
+  llvm::TargetMachine *tm = getTargetMachine(error);
+  if (!tm)
+    return failure();
+  llvm::legacy::PassManager pm;
+  if (tm->addPassesToEmitFile(pm, os, nullptr,
+                              assembly ? llvm::CodeGenFileType::AssemblyFile
+                                       : llvm::CodeGenFileType::ObjectFile)) {
+    error = "the target cannot emit this file type";
+    return failure();
+  }
+  pm.run(module);
+  return success();
+}
+
+} // namespace kiln
