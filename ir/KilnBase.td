@@ -69,10 +69,14 @@ def Kiln_PadModeAttr : EnumAttr<Kiln_Dialect, Kiln_PadMode, "pad_mode"> {
 // Type constraints
 //===----------------------------------------------------------------------===//
 
-def Kiln_FloatTensor : RankedTensorOf<[F32, F64, F16, BF16]>;
-def Kiln_IndexTensor : RankedTensorOf<[I32, I64]>;
-def Kiln_BoolTensor : RankedTensorOf<[I1]>;
-def Kiln_Tensor : RankedTensorOf<[F32, F64, F16, BF16, I1, I8, I16, I32, I64]>;
+// Shapes are static: the shape rules compute exact sizes, and a frontend
+// substitutes the shapes the user names for dynamic dims before building ops.
+def Kiln_FloatTensor : StaticShapeTensorOf<[F32, F64, F16, BF16]>;
+def Kiln_IndexTensor : StaticShapeTensorOf<[I32, I64]>;
+def Kiln_BoolTensor : StaticShapeTensorOf<[I1]>;
+def Kiln_I64Tensor : StaticShapeTensorOf<[I64]>;
+def Kiln_Tensor : StaticShapeTensorOf<[F32, F64, F16, BF16, I1, I8, I16, I32,
+                                       I64]>;
 // A scalar: a rank-0 tensor.
 def Kiln_I64Scalar : 0DTensorOf<[I64]>;
 

@@ -5,6 +5,7 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectImplementation.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
@@ -41,15 +42,20 @@ LogicalResult KilnDialect::verifyRegionArgAttribute(Operation *op,
                                                     NamedAttribute attr) {
   if (attr.getName() != getTrainableAttrName())
     return op->emitError() << "unknown kiln argument attribute '"
-                           << attr.getName() << "' on argument " << argIndex;
+                           << attr.getName().getValue() << "' on argument "
+                           << argIndex;
   if (!isa<UnitAttr>(attr.getValue()))
     return op->emitError() << "'" << getTrainableAttrName()
                            << "' is a unit attribute (argument " << argIndex
                            << ")";
-  Region &region = op->getRegion(regionIndex);
-  if (region.empty())
+  // A function declaration has no region arguments; its type still counts.
+  Type type;
+  if (auto func = dyn_cast<FunctionOpInterface>(op))
+    type = func.getArgumentTypes()[argIndex];
+  else if (!op->getRegion(regionIndex).empty())
+    type = op->getRegion(regionIndex).getArgument(argIndex).getType();
+  else
     return success();
-  Type type = region.getArgument(argIndex).getType();
   auto tensor = dyn_cast<RankedTensorType>(type);
   if (!tensor || !isa<FloatType>(tensor.getElementType()))
     return op->emitError() << "trainable argument " << argIndex

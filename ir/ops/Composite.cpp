@@ -7,12 +7,11 @@ using namespace kiln;
 
 /// Checks the operands shared by rnn, lstm and gru (`gates` gate blocks per
 /// weight) and returns [T, B, H] and [B, H].
-static LogicalResult inferRecurrent(std::optional<Location> loc,
-                                    StringRef name, int64_t gates, Value x,
-                                    Value wIh, Value wHh, Value bIh, Value bHh,
-                                    ArrayRef<Value> states,
-                                    RankedTensorType &sequence,
-                                    RankedTensorType &state) {
+static LogicalResult
+inferRecurrent(std::optional<Location> loc, StringRef name, int64_t gates,
+               Value x, Value wIh, Value wHh, Value bIh, Value bHh,
+               ArrayRef<StringRef> stateNames, ArrayRef<Value> states,
+               RankedTensorType &sequence, RankedTensorType &state) {
   auto input = tensorType(x);
   if (input.getRank() != 3)
     return opError(loc, name, "input must be [T, B, I], got ",
@@ -30,8 +29,11 @@ static LogicalResult inferRecurrent(std::optional<Location> loc,
       ih.getElementType() != elt)
     return opError(loc, name, "w_ih must be [", gates * hidden, ", ", inSize,
                    "] of ", elt, ", got ", typeStr(ih));
-  for (auto [n, b] : llvm::zip(ArrayRef<StringRef>{"b_ih", "b_hh"},
-                               ArrayRef<Value>{bIh, bHh})) {
+  // Named arrays: an ArrayRef of a braced list in the range expression would
+  // dangle once the loop starts.
+  StringRef biasNames[] = {"b_ih", "b_hh"};
+  Value biases[] = {bIh, bHh};
+  for (auto [n, b] : llvm::zip(biasNames, biases)) {
     if (!b)
       continue;
     auto t = tensorType(b);
@@ -41,10 +43,10 @@ static LogicalResult inferRecurrent(std::optional<Location> loc,
                      "] of ", elt, ", got ", typeStr(t));
   }
   state = RankedTensorType::get({batch, hidden}, elt);
-  for (Value s : states)
+  for (auto [n, s] : llvm::zip(stateNames, states))
     if (s && tensorType(s) != state)
-      return opError(loc, name, "initial state ", typeStr(s.getType()),
-                     " must be ", typeStr(state));
+      return opError(loc, name, "initial state '", n, "' ",
+                     typeStr(s.getType()), " must be ", typeStr(state));
   sequence = RankedTensorType::get({input.getDimSize(0), batch, hidden}, elt);
   return success();
 }
@@ -58,7 +60,7 @@ LogicalResult RnnOp::inferReturnTypes(MLIRContext *,
   RankedTensorType seq, state;
   if (failed(inferRecurrent(loc, getOperationName(), 1, a.getInput(),
                             a.getWIh(), a.getWHh(), a.getBIh(), a.getBHh(),
-                            {a.getH0()}, seq, state)))
+                            {"h0"}, {a.getH0()}, seq, state)))
     return failure();
   inferred.append({seq, state});
   return success();
@@ -70,7 +72,7 @@ LogicalResult LstmOp::inferReturnTypes(MLIRContext *,
   RankedTensorType seq, state;
   if (failed(inferRecurrent(loc, getOperationName(), 4, a.getInput(),
                             a.getWIh(), a.getWHh(), a.getBIh(), a.getBHh(),
-                            {a.getH0(), a.getC0()}, seq, state)))
+                            {"h0", "c0"}, {a.getH0(), a.getC0()}, seq, state)))
     return failure();
   inferred.append({seq, state, state});
   return success();
@@ -82,7 +84,7 @@ LogicalResult GruOp::inferReturnTypes(MLIRContext *,
   RankedTensorType seq, state;
   if (failed(inferRecurrent(loc, getOperationName(), 3, a.getInput(),
                             a.getWIh(), a.getWHh(), a.getBIh(), a.getBHh(),
-                            {a.getH0()}, seq, state)))
+                            {"h0"}, {a.getH0()}, seq, state)))
     return failure();
   inferred.append({seq, state});
   return success();

@@ -82,6 +82,9 @@ LogicalResult Conv2DOp::inferReturnTypes(MLIRContext *,
                      input.getElementType(), ", got ", typeStr(bias));
   }
   int64_t kernel[2] = {filter.getDimSize(2), filter.getDimSize(3)};
+  if (kernel[0] < 1 || kernel[1] < 1)
+    return opError(loc, name, "filter ", typeStr(filter),
+                   " has an empty kernel (KH and KW must be >= 1)");
   auto shape = windowShape(loc, name, input, f, kernel, a.getStrides(),
                            a.getPadding(), a.getDilations(), false);
   if (failed(shape))
@@ -104,8 +107,9 @@ static LogicalResult inferPool(std::optional<Location> loc, StringRef name,
   ArrayRef<int64_t> pad = a.getPadding(), kernel = a.getKernelSize();
   for (int i = 0; i < 4; ++i)
     if (pad[i] >= kernel[i % 2])
-      return opError(loc, name, "padding ", pad[i],
-                     " must be smaller than the kernel size ", kernel[i % 2]);
+      return opError(loc, name, "padding[", i, "] = ", pad[i],
+                     " must be smaller than kernel_size[", i % 2,
+                     "] = ", kernel[i % 2]);
   auto shape = windowShape(loc, name, input, input.getDimSize(1), kernel,
                            a.getStrides(), pad, dilations, a.getCeilMode());
   if (failed(shape))

@@ -68,7 +68,8 @@ static LogicalResult inferBinary(std::optional<Location> loc, StringRef opName,
     return failure();
   Type elt = tensorType(lhs).getElementType();
   if (floatOnly && !isa<FloatType>(elt))
-    return opError(loc, opName, "needs float operands, got ", elt);
+    return opError(loc, opName, "needs float operands, got lhs ",
+                   typeStr(lhs.getType()), " and rhs ", typeStr(rhs.getType()));
   if (compare)
     elt = IntegerType::get(lhs.getContext(), 1);
   inferred.push_back(RankedTensorType::get(*shape, elt));

@@ -63,10 +63,12 @@ static LogicalResult inferClassLoss(std::optional<Location> loc,
                            "for input ",
                      typeStr(input));
     if (a.getIgnoreIndex())
-      return opError(loc, name, "ignore_index needs integer labels");
+      return opError(loc, name, "ignore_index needs integer labels, target is ",
+                     typeStr(target));
   } else {
-    if (!isa<IntegerType>(target.getElementType()) ||
-        target.getElementType().isInteger(1))
+    // The label types of nll_loss; i1, i8 and i16 are integers too.
+    Type label = target.getElementType();
+    if (!label.isInteger(32) && !label.isInteger(64))
       return opError(loc, name, "target ", typeStr(target),
                      " must hold i32 or i64 labels");
     if (target.getShape() != ArrayRef<int64_t>(perElement))

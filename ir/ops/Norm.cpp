@@ -62,8 +62,11 @@ LogicalResult LayerNormOp::inferReturnTypes(MLIRContext *,
     return opError(loc, name, "axis ", a.getAxis(),
                    " is out of range for input ", typeStr(input));
   ArrayRef<int64_t> normalized = input.getShape().drop_front(*axis);
-  for (auto [n, v] : llvm::zip(ArrayRef<StringRef>{"scale", "bias"},
-                               ArrayRef<Value>{a.getScale(), a.getBias()})) {
+  // Named arrays: an ArrayRef of a braced list in the range expression would
+  // dangle once the loop starts.
+  StringRef names[] = {"scale", "bias"};
+  Value values[] = {a.getScale(), a.getBias()};
+  for (auto [n, v] : llvm::zip(names, values)) {
     auto t = tensorType(v);
     if (t.getShape() != normalized ||
         t.getElementType() != input.getElementType())

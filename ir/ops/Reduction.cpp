@@ -16,7 +16,8 @@ static FailureOr<Shape> normalizeAxes(std::optional<Location> loc,
       return opError(loc, name, "axis ", axis, " is out of range for input ",
                      typeStr(input));
     if (llvm::is_contained(result, *n))
-      return opError(loc, name, "axis ", axis, " is repeated");
+      return opError(loc, name, "axis ", axis, " repeats dim ", *n,
+                     " of input ", typeStr(input));
     result.push_back(*n);
   }
   return result;

@@ -25,7 +25,7 @@ def Kiln_ArgMaxOp : Kiln_Op<"argmax", [Pure,
   let arguments = (ins Kiln_Tensor:$input, DefaultValuedAttr<Kiln_SI64Attr, "0">:$axis,
       DefaultValuedAttr<BoolAttr, "true">:$keepdims,
       DefaultValuedAttr<BoolAttr, "false">:$select_last_index);
-  let results = (outs RankedTensorOf<[I64]>:$output);
+  let results = (outs Kiln_I64Tensor:$output);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
 }
 

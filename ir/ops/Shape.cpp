@@ -219,9 +219,11 @@ LogicalResult PadOp::inferReturnTypes(MLIRContext *,
     int64_t lo = a.getLow()[d], hi = a.getHigh()[d];
     if (a.getMode() == PadMode::reflect && (lo >= size || hi >= size))
       return opError(loc, name, "reflect padding of dim ", d, " (", lo, ", ",
-                     hi, ") must be smaller than its size ", size);
+                     hi, ") must be smaller than its size ", size, " in input ",
+                     typeStr(input));
     if (a.getMode() == PadMode::edge && size == 0 && (lo || hi))
-      return opError(loc, name, "edge padding of empty dim ", d);
+      return opError(loc, name, "edge padding of dim ", d,
+                     " needs a non-empty dim, input is ", typeStr(input));
     shape.push_back(size + lo + hi);
   }
   inferred.push_back(RankedTensorType::get(shape, input.getElementType()));
