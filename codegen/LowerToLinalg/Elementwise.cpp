@@ -137,11 +137,14 @@ Value scalarOf(ClipOp op, OpBuilder &b, Location loc, ValueRange args) {
   return x;
 }
 
-// Binary ops: float and integer forms.
-template <typename FOp, typename IOp>
+// Binary ops: float and integer forms; i1 is unsigned (true = 1 > false),
+// so max/min/div of i1 use the unsigned form `UOp`.
+template <typename FOp, typename IOp, typename UOp = IOp>
 Value binary(OpBuilder &b, Location loc, ValueRange args) {
   if (isFloat(args[0]))
     return FOp::create(b, loc, args[0], args[1]);
+  if (isBool(args[0]))
+    return UOp::create(b, loc, args[0], args[1]);
   return IOp::create(b, loc, args[0], args[1]);
 }
 Value scalarOf(AddOp, OpBuilder &b, Location loc, ValueRange args) {
@@ -154,16 +157,18 @@ Value scalarOf(MulOp, OpBuilder &b, Location loc, ValueRange args) {
   return binary<arith::MulFOp, arith::MulIOp>(b, loc, args);
 }
 Value scalarOf(DivOp, OpBuilder &b, Location loc, ValueRange args) {
-  return binary<arith::DivFOp, arith::DivSIOp>(b, loc, args);
+  return binary<arith::DivFOp, arith::DivSIOp, arith::DivUIOp>(b, loc, args);
 }
 Value scalarOf(PowOp, OpBuilder &b, Location loc, ValueRange args) {
   return math::PowFOp::create(b, loc, args[0], args[1]);
 }
 Value scalarOf(MaxOp, OpBuilder &b, Location loc, ValueRange args) {
-  return binary<arith::MaximumFOp, arith::MaxSIOp>(b, loc, args);
+  return binary<arith::MaximumFOp, arith::MaxSIOp, arith::MaxUIOp>(b, loc,
+                                                                   args);
 }
 Value scalarOf(MinOp, OpBuilder &b, Location loc, ValueRange args) {
-  return binary<arith::MinimumFOp, arith::MinSIOp>(b, loc, args);
+  return binary<arith::MinimumFOp, arith::MinSIOp, arith::MinUIOp>(b, loc,
+                                                                   args);
 }
 
 Value compare(OpBuilder &b, Location loc, ValueRange args,

@@ -1,0 +1,99 @@
+// RUN: kiln-opt %s --kiln-lower-to-linalg --split-input-file | FileCheck %s
+
+// kiln.matmul: plain 2-D becomes linalg.matmul, same-batch 3-D becomes
+// linalg.batch_matmul, both accumulating into a zero-filled init; transposed
+// or batch-broadcast matmuls become a contraction linalg.generic over
+// (batch..., m, n, k) whose maps express the transposes and broadcasts.
+
+// CHECK-LABEL: func.func @matmul_2d(
+// CHECK-SAME: %[[A:[^:]+]]: tensor<4x8xf32>, %[[B:[^:]+]]: tensor<8x5xf32>
+// CHECK: %[[ZERO:.+]] = arith.constant 0.000000e+00 : f32
+// CHECK: %[[E:.+]] = tensor.empty() : tensor<4x5xf32>
+// CHECK: %[[INIT:.+]] = linalg.fill ins(%[[ZERO]] : f32) outs(%[[E]] : tensor<4x5xf32>)
+// CHECK: %[[R:.+]] = linalg.matmul ins(%[[A]], %[[B]] : tensor<4x8xf32>, tensor<8x5xf32>) outs(%[[INIT]] : tensor<4x5xf32>)
+// CHECK: return %[[R]]
+func.func @matmul_2d(%a: tensor<4x8xf32>, %b: tensor<8x5xf32>) -> tensor<4x5xf32> {
+  %0 = kiln.matmul %a, %b : (tensor<4x8xf32>, tensor<8x5xf32>) -> tensor<4x5xf32>
+  return %0 : tensor<4x5xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @matmul_batched(
+// CHECK-SAME: %[[A:[^:]+]]: tensor<3x4x8xf32>, %[[B:[^:]+]]: tensor<3x8x5xf32>
+// CHECK: %[[INIT:.+]] = linalg.fill ins(%{{.+}} : f32) outs(%{{.+}} : tensor<3x4x5xf32>)
+// CHECK: %[[R:.+]] = linalg.batch_matmul ins(%[[A]], %[[B]] : tensor<3x4x8xf32>, tensor<3x8x5xf32>) outs(%[[INIT]] : tensor<3x4x5xf32>)
+// CHECK: return %[[R]]
+func.func @matmul_batched(%a: tensor<3x4x8xf32>, %b: tensor<3x8x5xf32>) -> tensor<3x4x5xf32> {
+  %0 = kiln.matmul %a, %b : (tensor<3x4x8xf32>, tensor<3x8x5xf32>) -> tensor<3x4x5xf32>
+  return %0 : tensor<3x4x5xf32>
+}
+
+// -----
+
+// Both operands transposed: lhs [K, M] is read at (k, m), rhs [N, K] at
+// (n, k). k is the reduction loop; the body is a multiply-accumulate.
+// CHECK-DAG: #[[$LHS:.+]] = affine_map<(d0, d1, d2) -> (d2, d0)>
+// CHECK-DAG: #[[$RHS:.+]] = affine_map<(d0, d1, d2) -> (d1, d2)>
+// CHECK-DAG: #[[$OUT:.+]] = affine_map<(d0, d1, d2) -> (d0, d1)>
+// CHECK-LABEL: func.func @matmul_transposed(
+// CHECK-SAME: %[[A:[^:]+]]: tensor<8x4xf32>, %[[B:[^:]+]]: tensor<5x8xf32>
+// CHECK-NOT: linalg.matmul
+// CHECK: %[[INIT:.+]] = linalg.fill ins(%{{.+}} : f32) outs(%{{.+}} : tensor<4x5xf32>)
+// CHECK: linalg.generic {indexing_maps = [#[[$LHS]], #[[$RHS]], #[[$OUT]]], iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[A]], %[[B]] : tensor<8x4xf32>, tensor<5x8xf32>) outs(%[[INIT]] : tensor<4x5xf32>)
+// CHECK-NEXT: ^bb0(%[[L:.+]]: f32, %[[R:.+]]: f32, %[[ACC:.+]]: f32):
+// CHECK-NEXT: %[[P:.+]] = arith.mulf %[[L]], %[[R]] : f32
+// CHECK-NEXT: %[[S:.+]] = arith.addf %[[ACC]], %[[P]] : f32
+// CHECK-NEXT: linalg.yield %[[S]] : f32
+func.func @matmul_transposed(%a: tensor<8x4xf32>, %b: tensor<5x8xf32>) -> tensor<4x5xf32> {
+  %0 = kiln.matmul %a, %b {transpose_lhs = true, transpose_rhs = true} : (tensor<8x4xf32>, tensor<5x8xf32>) -> tensor<4x5xf32>
+  return %0 : tensor<4x5xf32>
+}
+
+// -----
+
+// Only the rhs transposed.
+// CHECK-DAG: #[[$LHS:.+]] = affine_map<(d0, d1, d2) -> (d0, d2)>
+// CHECK-DAG: #[[$RHS:.+]] = affine_map<(d0, d1, d2) -> (d1, d2)>
+// CHECK-DAG: #[[$OUT:.+]] = affine_map<(d0, d1, d2) -> (d0, d1)>
+// CHECK-LABEL: func.func @matmul_transpose_rhs(
+// CHECK: linalg.generic {indexing_maps = [#[[$LHS]], #[[$RHS]], #[[$OUT]]], iterator_types = ["parallel", "parallel", "reduction"]} ins(%{{.+}}, %{{.+}} : tensor<4x8xf32>, tensor<5x8xf32>)
+func.func @matmul_transpose_rhs(%a: tensor<4x8xf32>, %b: tensor<5x8xf32>) -> tensor<4x5xf32> {
+  %0 = kiln.matmul %a, %b {transpose_rhs = true} : (tensor<4x8xf32>, tensor<5x8xf32>) -> tensor<4x5xf32>
+  return %0 : tensor<4x5xf32>
+}
+
+// -----
+
+// A batched lhs against a 2-D rhs: the rhs map has no batch dim. A
+// [2, 1, 4, 8] lhs against a [3, 8, 5] rhs broadcasts to [2, 3, 4, 5]: the
+// lhs reads index 0 along its size-1 batch dim, the rhs drops d0.
+// CHECK-DAG: #[[$L3:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d3)>
+// CHECK-DAG: #[[$R3:.+]] = affine_map<(d0, d1, d2, d3) -> (d3, d2)>
+// CHECK-DAG: #[[$O3:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2)>
+// CHECK-DAG: #[[$L4:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, 0, d2, d4)>
+// CHECK-DAG: #[[$R4:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d1, d4, d3)>
+// CHECK-DAG: #[[$O4:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d3)>
+// CHECK-LABEL: func.func @matmul_broadcast(
+// CHECK-NOT: linalg.batch_matmul
+// CHECK: linalg.generic {indexing_maps = [#[[$L3]], #[[$R3]], #[[$O3]]], iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%{{.+}}, %{{.+}} : tensor<3x4x8xf32>, tensor<8x5xf32>) outs(%{{.+}} : tensor<3x4x5xf32>)
+// CHECK: linalg.generic {indexing_maps = [#[[$L4]], #[[$R4]], #[[$O4]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%{{.+}}, %{{.+}} : tensor<2x1x4x8xf32>, tensor<3x8x5xf32>) outs(%{{.+}} : tensor<2x3x4x5xf32>)
+func.func @matmul_broadcast(%a: tensor<3x4x8xf32>, %b: tensor<8x5xf32>, %c: tensor<2x1x4x8xf32>, %d: tensor<3x8x5xf32>) -> (tensor<3x4x5xf32>, tensor<2x3x4x5xf32>) {
+  %0 = kiln.matmul %a, %b : (tensor<3x4x8xf32>, tensor<8x5xf32>) -> tensor<3x4x5xf32>
+  %1 = kiln.matmul %c, %d : (tensor<2x1x4x8xf32>, tensor<3x8x5xf32>) -> tensor<2x3x4x5xf32>
+  return %0, %1 : tensor<3x4x5xf32>, tensor<2x3x4x5xf32>
+}
+
+// -----
+
+// A same-batch 3-D matmul with a transposed lhs is a generic, not
+// batch_matmul: lhs [B, K, M] is read at (b, k, m).
+// CHECK-DAG: #[[$LHS:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, d3, d1)>
+// CHECK-DAG: #[[$RHS:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, d3, d2)>
+// CHECK-LABEL: func.func @matmul_batched_transposed(
+// CHECK-NOT: linalg.batch_matmul
+// CHECK: linalg.generic {indexing_maps = [#[[$LHS]], #[[$RHS]], #{{.+}}], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+func.func @matmul_batched_transposed(%a: tensor<3x8x4xf32>, %b: tensor<3x8x5xf32>) -> tensor<3x4x5xf32> {
+  %0 = kiln.matmul %a, %b {transpose_lhs = true} : (tensor<3x8x4xf32>, tensor<3x8x5xf32>) -> tensor<3x4x5xf32>
+  return %0 : tensor<3x4x5xf32>
+}
