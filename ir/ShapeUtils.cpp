@@ -2,6 +2,8 @@
 
 #include "ir/ShapeUtils.h"
 
+#include "llvm/Support/MathExtras.h"
+
 #include <algorithm>
 
 namespace kiln {
@@ -69,14 +71,22 @@ bool isPermutation(llvm::ArrayRef<int64_t> perm) {
 int64_t windowOutputSize(int64_t input, int64_t kernel, int64_t stride,
                          int64_t padLow, int64_t padHigh, int64_t dilation,
                          bool ceilMode) {
-  int64_t span = dilation * (kernel - 1) + 1;
-  int64_t room = input + padLow + padHigh - span;
+  // Attribute values are arbitrary i64s: an overflow counts as "no fit".
+  int64_t span, padded, room;
+  if (llvm::MulOverflow(dilation, kernel - 1, span) ||
+      llvm::AddOverflow(span, int64_t(1), span) ||
+      llvm::AddOverflow(input, padLow, padded) ||
+      llvm::AddOverflow(padded, padHigh, padded) ||
+      llvm::SubOverflow(padded, span, room))
+    return 0;
   if (room < 0 || stride < 1)
     return 0;
-  int64_t out = room / stride + 1;
+  int64_t out;
+  if (llvm::AddOverflow(room / stride, int64_t(1), out))
+    return 0;
   if (ceilMode && room % stride != 0) {
     // The extra window must start inside the input or its low padding.
-    if (out * stride < input + padLow)
+    if (out <= (input + padLow - 1) / stride)
       ++out;
   }
   return out;
@@ -85,7 +95,7 @@ int64_t windowOutputSize(int64_t input, int64_t kernel, int64_t stride,
 int64_t sliceLength(int64_t start, int64_t limit, int64_t step) {
   if (step <= 0 || limit <= start)
     return 0;
-  return (limit - start + step - 1) / step;
+  return (limit - start - 1) / step + 1;
 }
 
 } // namespace kiln

@@ -2,6 +2,8 @@
 
 #include "ir/ops/OpUtils.h"
 
+#include "llvm/Support/MathExtras.h"
+
 using namespace mlir;
 using namespace kiln;
 
@@ -105,7 +107,9 @@ LogicalResult ConcatOp::inferReturnTypes(MLIRContext *,
         return opError(loc, name, "input ", i, " ", typeStr(t),
                        " differs from input 0 ", typeStr(first), " in dim ",
                        d, ", which is not the concat axis");
-    shape[*axis] += t.getDimSize(*axis);
+    if (llvm::AddOverflow(shape[*axis], t.getDimSize(*axis), shape[*axis]))
+      return opError(loc, name, "concatenated dim ", *axis,
+                     " overflows int64 at input ", i, " ", typeStr(t));
   }
   inferred.push_back(RankedTensorType::get(shape, first.getElementType()));
   return success();
@@ -224,7 +228,12 @@ LogicalResult PadOp::inferReturnTypes(MLIRContext *,
     if (a.getMode() == PadMode::edge && size == 0 && (lo || hi))
       return opError(loc, name, "edge padding of dim ", d,
                      " needs a non-empty dim, input is ", typeStr(input));
-    shape.push_back(size + lo + hi);
+    int64_t padded;
+    if (llvm::AddOverflow(size, lo, padded) ||
+        llvm::AddOverflow(padded, hi, padded))
+      return opError(loc, name, "padded dim ", d, " of input ", typeStr(input),
+                     " overflows int64");
+    shape.push_back(padded);
   }
   inferred.push_back(RankedTensorType::get(shape, input.getElementType()));
   return success();

@@ -261,3 +261,21 @@ func.func @pad_wrong_result(%x: tensor<2x3xf32>) {
   %0 = kiln.pad %x {low = array<i64: 1, 1>, high = array<i64: 0, 1>} : tensor<2x3xf32> -> tensor<3x4xf32>
   return
 }
+
+// -----
+
+func.func @pad_overflow(%x: tensor<9223372036854775807xf32>) {
+  // expected-error @below {{'kiln.pad' op padded dim 0 of input 9223372036854775807xf32 overflows int64}}
+  // expected-error @below {{failed to infer returned types}}
+  %0 = kiln.pad %x {low = array<i64: 1>, high = array<i64: 0>} : tensor<9223372036854775807xf32> -> tensor<1xf32>
+  return
+}
+
+// -----
+
+func.func @concat_overflow(%x: tensor<9223372036854775807xf32>, %y: tensor<1xf32>) {
+  // expected-error @below {{'kiln.concat' op concatenated dim 0 overflows int64 at input 1 1xf32}}
+  // expected-error @below {{failed to infer returned types}}
+  %0 = kiln.concat %x, %y {axis = 0} : (tensor<9223372036854775807xf32>, tensor<1xf32>) -> tensor<1xf32>
+  return
+}

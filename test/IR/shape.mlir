@@ -112,3 +112,11 @@ func.func @pad(%x: tensor<2x3xf32>, %i: tensor<4xi32>) {
   %5 = kiln.pad %x {low = array<i64: 0, 0>, high = array<i64: 0, 0>} : tensor<2x3xf32> -> tensor<2x3xf32>
   return
 }
+
+// A huge step takes one element.
+// CHECK-LABEL: func.func @slice_huge_step(
+func.func @slice_huge_step(%x: tensor<5xf32>) {
+  // CHECK: kiln.slice %{{.*}} {limits = array<i64: 5>, starts = array<i64: 0>, steps = array<i64: 9223372036854775807>} : tensor<5xf32> -> tensor<1xf32>
+  %0 = kiln.slice %x {starts = array<i64: 0>, limits = array<i64: 5>, steps = array<i64: 9223372036854775807>} : tensor<5xf32> -> tensor<1xf32>
+  return
+}

@@ -233,6 +233,16 @@ TEST(WindowOutputSize, CeilMode) {
   EXPECT_EQ(windowOutputSize(5, 3, 2, 1, 0, 1, true), 3);
 }
 
+TEST(WindowOutputSize, OverflowDoesNotFit) {
+  // Attribute values are arbitrary i64s; overflowing sizes must not wrap
+  // into a plausible output size.
+  EXPECT_LT(windowOutputSize(5, 3, 1, 0, 0, INT64_MAX), 1);
+  EXPECT_LT(windowOutputSize(INT64_MAX, 1, 1, 1, 1, 1), 1);
+  // Kernel 1 spans one element whatever the dilation.
+  EXPECT_EQ(windowOutputSize(5, 1, 1, 0, 0, INT64_MAX), 5);
+  EXPECT_EQ(windowOutputSize(INT64_MAX, 1, INT64_MAX, 0, 0, 1), 1);
+}
+
 //===----------------------------------------------------------------------===//
 // sliceLength
 //===----------------------------------------------------------------------===//
@@ -248,6 +258,12 @@ TEST(SliceLength, LargerSteps) {
   EXPECT_EQ(sliceLength(0, 6, 3), 2); // 0, 3
   EXPECT_EQ(sliceLength(0, 7, 3), 3); // 0, 3, 6
   EXPECT_EQ(sliceLength(3, 4, 10), 1);
+}
+
+TEST(SliceLength, HugeStepDoesNotOverflow) {
+  EXPECT_EQ(sliceLength(0, 5, INT64_MAX), 1);
+  EXPECT_EQ(sliceLength(0, INT64_MAX, INT64_MAX), 1);
+  EXPECT_EQ(sliceLength(0, INT64_MAX, 1), INT64_MAX);
 }
 
 TEST(SliceLength, Empty) {
