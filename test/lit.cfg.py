@@ -5,6 +5,8 @@
 # unsupported).
 
 import os
+import shutil
+import subprocess
 
 import lit.formats
 from lit.llvm import llvm_config
@@ -38,3 +40,15 @@ llvm_config.use_default_substitutions()
 tools = [ToolSubst(t, unresolved="ignore") for t in kiln_tools]
 tools += [ToolSubst("split-file", unresolved="fatal")]
 llvm_config.add_tool_substitutions(tools, kiln_tool_dirs + [config.llvm_tools_dir])
+
+# %python: a Python 3 with numpy (Debian's /usr/bin/python3 has it; the
+# python3 first on PATH may not), for tests that write or read .npy files.
+# Such tests say `REQUIRES: numpy`.
+for python in ["/usr/bin/python3", "python3"]:
+    path = shutil.which(python)
+    if path and subprocess.call([path, "-c", "import numpy"],
+                                stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL) == 0:
+        config.available_features.add("numpy")
+        config.substitutions.append(("%python", path))
+        break

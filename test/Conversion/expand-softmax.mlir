@@ -50,10 +50,17 @@ func.func @softmax_negative_axis(%x: tensor<2x3x4xf32>) -> tensor<2x3x4xf32> {
 // -----
 
 // logsumexp = log(sum(exp(x - m))) + m with keepdims internally, then a
-// reshape to the result's shape (here without keepdims).
+// reshape to the result's shape (here without keepdims). An infinite max
+// (+inf, or a slice of -inf) would make x - m NaN, so m is replaced by 0
+// where |m| == inf.
 // CHECK-LABEL: func.func @logsumexp(
 // CHECK-SAME: %[[X:[^:]+]]: tensor<2x3x4xf32>
-// CHECK-NEXT: %[[M:.+]] = kiln.reduce_max %[[X]] {axes = array<i64: 2>, keepdims = true} : tensor<2x3x4xf32> -> tensor<2x3x1xf32>
+// CHECK-DAG: %[[ZERO:.+]] = kiln.constant dense<0.000000e+00> : tensor<f32>
+// CHECK-DAG: %[[INF:.+]] = kiln.constant dense<0x7F800000> : tensor<f32>
+// CHECK: %[[MAX:.+]] = kiln.reduce_max %[[X]] {axes = array<i64: 2>, keepdims = true} : tensor<2x3x4xf32> -> tensor<2x3x1xf32>
+// CHECK-NEXT: %[[ABS:.+]] = kiln.abs %[[MAX]]
+// CHECK-NEXT: %[[ISINF:.+]] = kiln.eq %[[ABS]], %[[INF]]
+// CHECK-NEXT: %[[M:.+]] = kiln.select %[[ISINF]], %[[ZERO]], %[[MAX]]
 // CHECK-NEXT: %[[Z:.+]] = kiln.sub %[[X]], %[[M]]
 // CHECK-NEXT: %[[E:.+]] = kiln.exp %[[Z]]
 // CHECK-NEXT: %[[S:.+]] = kiln.reduce_sum %[[E]] {axes = array<i64: 2>, keepdims = true}
@@ -70,7 +77,8 @@ func.func @logsumexp(%x: tensor<2x3x4xf32>) -> tensor<2x3xf32> {
 
 // No axes: over everything; keepdims gives [1, 1], which needs no reshape.
 // CHECK-LABEL: func.func @logsumexp_all_keepdims(
-// CHECK: %[[M:.+]] = kiln.reduce_max %{{.+}} {axes = array<i64: 0, 1>, keepdims = true} : tensor<2x3xf32> -> tensor<1x1xf32>
+// CHECK: %[[MAX:.+]] = kiln.reduce_max %{{.+}} {axes = array<i64: 0, 1>, keepdims = true} : tensor<2x3xf32> -> tensor<1x1xf32>
+// CHECK: %[[M:.+]] = kiln.select %{{.+}}, %{{.+}}, %[[MAX]]
 // CHECK: kiln.reduce_sum %{{.+}} {axes = array<i64: 0, 1>, keepdims = true}
 // CHECK: %[[A:.+]] = kiln.add %{{.+}}, %[[M]]
 // CHECK-NEXT: return %[[A]] : tensor<1x1xf32>
