@@ -13,6 +13,8 @@
 
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
+#include <limits>
+
 namespace kiln {
 #define GEN_PASS_DEF_KILNEXPAND
 #include "codegen/Passes.h.inc"
@@ -112,6 +114,13 @@ struct ExpandLogSumExp : OpRewritePattern<ReduceLogSumExpOp> {
     Value x = op.getInput();
     auto axes = normalizedAxes(op.getAxes(), typeOf(x).getRank());
     Value m = b.max(x, axes, true);
+    // An infinite maximum (a +inf, or a slice of -inf) would make x - m NaN;
+    // shifting by 0 there gives the right +inf or -inf. NaN still propagates.
+    Type et = typeOf(x).getElementType();
+    Value infinite =
+        EqOp::create(b, AbsOp::create(b, m),
+                     b.scalar(et, std::numeric_limits<double>::infinity()));
+    m = SelectOp::create(b, infinite, b.scalar(et, 0.0), m);
     Value s = b.sum(ExpOp::create(b, b.sub(x, m)), axes, true);
     Value r = b.add(LogOp::create(b, s), m);
     rewriter.replaceOp(op, b.reshape(r, op.getType().getShape()));

@@ -117,6 +117,11 @@ struct LowerArgMax : OpConversionPattern<ArgMaxOp> {
                                            last ? arith::CmpFPredicate::OGE
                                                 : arith::CmpFPredicate::OGT,
                                            x, best);
+          else if (et.isInteger(1)) // i1 is unsigned: true > false.
+            better = arith::CmpIOp::create(b, l,
+                                           last ? arith::CmpIPredicate::uge
+                                                : arith::CmpIPredicate::ugt,
+                                           x, best);
           else
             better = arith::CmpIOp::create(b, l,
                                            last ? arith::CmpIPredicate::sge

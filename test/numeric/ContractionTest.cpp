@@ -1,0 +1,253 @@
+//===- ContractionTest.cpp - matmul, conv2d, pooling ----------------------===//
+
+#include "NumericTest.h"
+
+using namespace kiln::numeric;
+namespace ref = kiln::ref;
+
+namespace {
+
+std::string bools(bool a, bool b, const char *na, const char *nb) {
+  std::vector<std::string> parts;
+  if (a)
+    parts.push_back(std::string(na) + " = true");
+  if (b)
+    parts.push_back(std::string(nb) + " = true");
+  if (parts.empty())
+    return "";
+  std::string s = " {" + parts[0];
+  for (size_t i = 1; i < parts.size(); ++i)
+    s += ", " + parts[i];
+  return s + "}";
+}
+
+using MatmulTest = NumericTest;
+
+TEST_F(MatmulTest, ShapesTransposesAndBatches) {
+  struct Case {
+    Shape lhs, rhs;
+    bool tl = false, tr = false;
+  };
+  const std::vector<Case> cases = {
+      {{17, 129}, {129, 7}},
+      {{1, 3}, {3, 1}},
+      {{129, 17}, {129, 7}, true, false},
+      {{17, 129}, {7, 129}, false, true},
+      {{129, 17}, {7, 129}, true, true},
+      // Same batch (linalg.batch_matmul), a shared rank-2 rhs, broadcast
+      // batch dims, and broadcast batches with transposes.
+      {{3, 17, 7}, {3, 7, 129}},
+      {{3, 17, 129}, {129, 7}},
+      {{7, 129}, {3, 129, 17}},
+      {{7, 1, 3, 17}, {3, 17, 1}},
+      {{1, 7, 3}, {3, 17, 7}, true, true},
+      {{3, 129, 7}, {1, 129, 17}, true, false},
+      {{1, 1, 3}, {3, 1}},
+  };
+  OpBatch batch;
+  for (const Case &c : cases) {
+    Tensor a = rand(c.lhs), b = rand(c.rhs);
+    Tensor r = ref::matmul(a, b, c.tl, c.tr);
+    std::string x = batch.in(a), y = batch.in(b);
+    batch.expectOp("kiln.matmul " + x + ", " + y +
+                       bools(c.tl, c.tr, "transpose_lhs", "transpose_rhs") +
+                       " : (" + ty(a) + ", " + ty(b) + ") -> " + ty(r),
+                   r, kReduction,
+                   ref::shapeStr(c.lhs) + (c.tl ? "^T" : "") + " x " +
+                       ref::shapeStr(c.rhs) + (c.tr ? "^T" : ""));
+  }
+  SKIP_IF_KNOWN_BUG(batch.check());
+}
+
+struct ConvCase {
+  Shape input, filter;
+  bool bias = false;
+  Shape strides = {1, 1}, padding = {0, 0, 0, 0}, dilations = {1, 1};
+  int64_t groups = 1;
+};
+
+std::string convAttrs(const ConvCase &c) {
+  std::vector<std::string> parts;
+  if (c.strides != Shape{1, 1})
+    parts.push_back("strides = " + i64Array(c.strides));
+  if (c.padding != Shape{0, 0, 0, 0})
+    parts.push_back("padding = " + i64Array(c.padding));
+  if (c.dilations != Shape{1, 1})
+    parts.push_back("dilations = " + i64Array(c.dilations));
+  if (c.groups != 1)
+    parts.push_back("groups = " + std::to_string(c.groups));
+  if (parts.empty())
+    return "";
+  std::string s = " {" + parts[0];
+  for (size_t i = 1; i < parts.size(); ++i)
+    s += ", " + parts[i];
+  return s + "}";
+}
+
+void checkConv(const std::vector<ConvCase> &cases, std::mt19937 &rng) {
+  OpBatch batch;
+  for (const ConvCase &c : cases) {
+    Tensor x = random(c.input, rng), w = random(c.filter, rng),
+           b = random({c.filter[0]}, rng);
+    Tensor r = ref::conv2d(x, w, c.bias ? &b : nullptr, c.strides, c.padding,
+                           c.dilations, c.groups);
+    std::string operands = batch.in(x) + ", " + batch.in(w);
+    std::string types = ty(x) + ", " + ty(w);
+    if (c.bias) {
+      operands += ", " + batch.in(b);
+      types += ", " + ty(b);
+    }
+    batch.expectOp("kiln.conv2d " + operands + convAttrs(c) + " : (" + types +
+                       ") -> " + ty(r),
+                   r, kReduction,
+                   ref::shapeStr(c.input) + " * " + ref::shapeStr(c.filter) +
+                       convAttrs(c) + (c.bias ? " +bias" : ""));
+  }
+  SKIP_IF_KNOWN_BUG(batch.check());
+}
+
+using ConvTest = NumericTest;
+
+TEST_F(ConvTest, StridesDilationGroupsBias) {
+  checkConv(
+      {
+          {{1, 3, 17, 17}, {7, 3, 3, 3}},
+          {{1, 3, 17, 17}, {7, 3, 3, 3}, true},
+          {{3, 3, 17, 17}, {7, 3, 3, 3}, true, {2, 1}, {0, 0, 0, 0}, {2, 3}},
+          // Grouped and depthwise (multiplier 1 and 3).
+          {{3, 9, 7, 7}, {9, 3, 3, 3}, true, {2, 2}, {0, 0, 0, 0}, {1, 1}, 3},
+          {{1, 3, 17, 17},
+           {3, 1, 3, 3},
+           false,
+           {1, 1},
+           {0, 0, 0, 0},
+           {1, 1},
+           3},
+          {{1, 3, 17, 17}, {9, 1, 3, 3}, true, {2, 1}, {0, 0, 0, 0}, {1, 2}, 3},
+          // 1x1 over many channels.
+          {{1, 129, 7, 7}, {17, 129, 1, 1}, true},
+      },
+      rng);
+}
+
+TEST_F(ConvTest, Padding) {
+  checkConv(
+      {
+          // Different stride, dilation and asymmetric padding per dim.
+          {{3, 3, 17, 17}, {7, 3, 3, 3}, true, {2, 1}, {1, 0, 2, 1}, {2, 3}},
+          {{1, 3, 17, 17}, {1, 3, 5, 3}, false, {3, 2}, {2, 1, 0, 2}},
+          {{3, 9, 7, 7}, {9, 3, 3, 3}, true, {2, 2}, {1, 1, 1, 1}, {1, 1}, 3},
+          {{1, 3, 17, 17}, {9, 1, 3, 3}, true, {2, 1}, {0, 2, 1, 0}, {1, 2}, 3},
+          // A kernel larger than the input.
+          {{1, 1, 1, 1}, {1, 1, 3, 3}, true, {1, 1}, {1, 1, 1, 1}},
+      },
+      rng);
+}
+
+struct PoolCase {
+  Shape input, kernel, strides = {1, 1}, padding = {0, 0, 0, 0},
+                       dilations = {1, 1};
+  bool ceil = false, includePad = false;
+};
+
+std::string poolAttrs(const PoolCase &c, bool isMax) {
+  std::string s = "{kernel_size = " + i64Array(c.kernel);
+  if (c.strides != Shape{1, 1})
+    s += ", strides = " + i64Array(c.strides);
+  if (c.padding != Shape{0, 0, 0, 0})
+    s += ", padding = " + i64Array(c.padding);
+  if (isMax && c.dilations != Shape{1, 1})
+    s += ", dilations = " + i64Array(c.dilations);
+  if (c.ceil)
+    s += ", ceil_mode = true";
+  if (!isMax && c.includePad)
+    s += ", count_include_pad = true";
+  return s + "}";
+}
+
+void checkPool(const std::vector<PoolCase> &cases, bool isMax,
+               std::mt19937 &rng, double lo = -3, double hi = 3) {
+  OpBatch batch;
+  for (const PoolCase &c : cases) {
+    Tensor x = random(c.input, rng, lo, hi);
+    Tensor r = isMax ? ref::maxPool2d(x, c.kernel, c.strides, c.padding,
+                                      c.dilations, c.ceil)
+                     : ref::avgPool2d(x, c.kernel, c.strides, c.padding, c.ceil,
+                                      c.includePad);
+    std::string attrs = poolAttrs(c, isMax);
+    batch.expectOp(
+        std::string(isMax ? "kiln.max_pool2d " : "kiln.avg_pool2d ") +
+            batch.in(x) + " " + attrs + " : " + ty(x) + " -> " + ty(r),
+        r, isMax ? kExact : kReduction, ref::shapeStr(c.input) + attrs);
+  }
+  SKIP_IF_KNOWN_BUG(batch.check());
+}
+
+using PoolTest = NumericTest;
+
+TEST_F(PoolTest, MaxPool) {
+  checkPool({{{1, 3, 17, 17}, {3, 3}, {2, 2}},
+             {{3, 7, 17, 17}, {2, 2}, {1, 1}, {0, 0, 0, 0}, {2, 3}},
+             {{1, 3, 7, 17}, {1, 7}},
+             {{1, 3, 17, 17}, {3, 2}, {3, 2}, {0, 0, 0, 0}, {2, 3}},
+             {{1, 1, 1, 1}, {1, 1}}},
+            true, rng);
+}
+
+TEST_F(PoolTest, MaxPoolPaddingAndCeilMode) {
+  checkPool({{{1, 3, 17, 17}, {3, 3}, {2, 2}, {1, 1, 1, 1}},
+             // ceil_mode adds a partial last window (17 -> 9 instead of 8).
+             {{1, 3, 17, 17}, {2, 2}, {2, 2}, {0, 0, 0, 0}, {1, 1}, true},
+             {{1, 3, 17, 17}, {3, 3}, {2, 1}, {1, 0, 0, 2}, {1, 1}, true},
+             // Dilation with padding and ceil_mode together.
+             {{1, 3, 17, 17}, {3, 2}, {3, 2}, {2, 1, 1, 1}, {2, 3}, true}},
+            true, rng);
+}
+
+// All values negative: a padded cell (or a zero init) that wins would show.
+TEST_F(PoolTest, MaxPoolNegativeInputs) {
+  checkPool({{{1, 3, 7, 7}, {3, 3}, {2, 2}},
+             {{1, 3, 7, 7}, {3, 3}, {2, 2}, {1, 1, 1, 1}, {1, 1}, true}},
+            true, rng, -5, -1);
+}
+
+TEST_F(PoolTest, AvgPool) {
+  checkPool({{{1, 3, 17, 17}, {3, 3}, {2, 2}},
+             {{1, 3, 17, 17}, {3, 2}, {2, 3}},
+             {{3, 7, 17, 7}, {1, 7}, {1, 1}},
+             {{1, 3, 7, 7}, {7, 7}}},
+            false, rng);
+}
+
+TEST_F(PoolTest, AvgPoolPaddingAndCeilMode) {
+  std::vector<PoolCase> cases;
+  for (bool includePad : {false, true}) {
+    cases.push_back({{1, 3, 17, 17}, {3, 3}, {2, 2}, {1, 1, 1, 1}});
+    cases.push_back(
+        {{1, 3, 17, 17}, {2, 2}, {2, 2}, {0, 0, 0, 0}, {1, 1}, true});
+    // ceil_mode with padding: the last window reaches past the padding.
+    cases.push_back(
+        {{3, 7, 17, 17}, {3, 3}, {2, 2}, {0, 0, 1, 1}, {1, 1}, true});
+    cases.push_back({{1, 3, 17, 17}, {3, 2}, {2, 3}, {1, 0, 2, 1}});
+    cases.push_back(
+        {{1, 3, 17, 7}, {3, 3}, {3, 3}, {1, 2, 2, 1}, {1, 1}, true});
+    for (size_t i = cases.size() - 5; i < cases.size(); ++i)
+      cases[i].includePad = includePad;
+  }
+  checkPool(cases, false, rng);
+}
+
+TEST_F(PoolTest, GlobalAvgPool) {
+  OpBatch batch;
+  for (const Shape &shape : std::vector<Shape>{
+           {3, 7, 17, 17}, {3, 7, 129}, {1, 3, 1, 1}, {1, 3, 3, 7, 5}}) {
+    Tensor x = rand(shape, -3, 3);
+    Tensor r = ref::globalAvgPool(x);
+    batch.expectOp("kiln.global_avg_pool " + batch.in(x) + " : " + ty(x) +
+                       " -> " + ty(r),
+                   r, kReduction, ref::shapeStr(shape));
+  }
+  SKIP_IF_KNOWN_BUG(batch.check());
+}
+
+} // namespace
