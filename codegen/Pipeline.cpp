@@ -25,6 +25,7 @@
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Transforms/Passes.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Path.h"
@@ -107,7 +108,6 @@ public:
     }
     if (opts.printIrAfterAll ||
         llvm::is_contained(opts.printIrAfter, name.str())) {
-      llvm::errs() << "// -----// IR Dump After " << name << " //----- //\n";
       print(llvm::errs());
       llvm::errs() << "\n";
     }
@@ -155,20 +155,28 @@ LogicalResult checkEntryPoints(ModuleOp module) {
   for (auto func : module.getOps<func::FuncOp>()) {
     if (func.isExternal() || !func.isPublic())
       continue;
+    StringRef name = func.getSymName();
+    if (name.empty() || llvm::isDigit(name[0]) ||
+        !llvm::all_of(name,
+                      [](char c) { return llvm::isAlnum(c) || c == '_'; }))
+      return func.emitError("entry point name '")
+             << name
+             << "' is not a C identifier; the generated header "
+                "could not declare it";
     auto check = [&](Type type, StringRef what) -> LogicalResult {
       auto tensor = dyn_cast<RankedTensorType>(type);
       if (!tensor || !tensor.hasStaticShape() ||
           !dtypeCode(tensor.getElementType()))
         return func.emitError("entry point '")
-               << func.getSymName() << "' has a " << what << " of type " << type
+               << func.getSymName() << "' has " << what << " of type " << type
                << "; entry points take and return statically shaped tensors";
       return success();
     };
     for (Type t : func.getArgumentTypes())
-      if (failed(check(t, "argument")))
+      if (failed(check(t, "an argument")))
         return failure();
     for (Type t : func.getResultTypes())
-      if (failed(check(t, "result")))
+      if (failed(check(t, "a result")))
         return failure();
   }
   return success();
@@ -227,9 +235,42 @@ LogicalResult Pipeline::lowerToLLVMDialect(ModuleOp module) {
   if (failed(checkEntryPoints(module)))
     return failure();
   entries = collectEntryPoints(module);
+  // kiln.* argument and result attributes describe the model (trainable,
+  // names) and are recorded above; the lowered code has no use for them.
+  auto isKiln = [](NamedAttribute a) {
+    return a.getName().strref().starts_with("kiln.");
+  };
+  for (auto func : module.getOps<func::FuncOp>()) {
+    for (unsigned i = 0; i < func.getNumArguments(); ++i)
+      if (DictionaryAttr attrs = func.getArgAttrDict(i))
+        for (NamedAttribute a : attrs.getValue())
+          if (isKiln(a))
+            func.removeArgAttr(i, a.getName());
+    for (unsigned i = 0; i < func.getNumResults(); ++i)
+      if (DictionaryAttr attrs = func.getResultAttrDict(i))
+        for (NamedAttribute a : attrs.getValue())
+          if (isKiln(a))
+            func.removeResultAttr(i, a.getName());
+  }
 
   PassManager pm(module.getContext());
   buildPipeline(pm);
+  std::string passNames;
+  llvm::raw_string_ostream pipelineText(passNames);
+  pm.printAsTextualPipeline(pipelineText);
+  // Pass arguments are the words of [a-z0-9-] in the textual pipeline.
+  llvm::SmallVector<std::string> words(1);
+  for (char c : passNames) {
+    if (llvm::isLower(c) || llvm::isDigit(c) || c == '-')
+      words.back() += c;
+    else if (!words.back().empty())
+      words.emplace_back();
+  }
+  for (const std::string &name : opts.printIrAfter) {
+    if (!llvm::is_contained(words, name))
+      return emitError(module.getLoc(), "--print-ir-after: no pass named '")
+             << name << "' in the pipeline";
+  }
   if (opts.printIrAfterAll || !opts.printIrAfter.empty() ||
       !opts.dumpIrDir.empty()) {
     if (!opts.dumpIrDir.empty())

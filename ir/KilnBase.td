@@ -36,6 +36,11 @@ def Kiln_Dialect : Dialect {
     static constexpr llvm::StringLiteral getTrainableAttrName() {
       return llvm::StringLiteral("kiln.trainable");
     }
+    /// Name of a string attribute naming an argument or result (e.g. its
+    /// ONNX value name), used in generated headers and driver messages.
+    static constexpr llvm::StringLiteral getNameAttrName() {
+      return llvm::StringLiteral("kiln.name");
+    }
   }];
 }
 

@@ -40,6 +40,13 @@ LogicalResult KilnDialect::verifyRegionArgAttribute(Operation *op,
                                                     unsigned regionIndex,
                                                     unsigned argIndex,
                                                     NamedAttribute attr) {
+  if (attr.getName() == getNameAttrName()) {
+    if (!isa<StringAttr>(attr.getValue()))
+      return op->emitError() << "'" << getNameAttrName()
+                             << "' must be a string (argument " << argIndex
+                             << ")";
+    return success();
+  }
   if (attr.getName() != getTrainableAttrName())
     return op->emitError() << "unknown kiln argument attribute '"
                            << attr.getName().getValue() << "' on argument "

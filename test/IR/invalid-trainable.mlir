@@ -31,3 +31,10 @@ func.func @scalar_parameter(%x: f32 {kiln.trainable}) {
 // A declaration is checked against its function type.
 // expected-error @below {{trainable argument 1 must be a ranked float tensor, got 'tensor<3xi32>'}}
 func.func private @declaration(tensor<2xf32>, tensor<3xi32> {kiln.trainable})
+
+// -----
+
+// expected-error @below {{'kiln.name' must be a string (argument 0)}}
+func.func @bad_name(%x: tensor<2xf32> {kiln.name = 3 : i64}) {
+  return
+}

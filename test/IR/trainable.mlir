@@ -16,3 +16,12 @@ func.func @dense(%x: tensor<4x8xf32>, %w: tensor<8x3xf32> {kiln.trainable},
 // A declaration may mark its arguments too.
 // CHECK-LABEL: func.func private @external(tensor<2xf64> {kiln.trainable})
 func.func private @external(tensor<2xf64> {kiln.trainable})
+
+// Arguments and results may carry names (e.g. ONNX value names).
+// CHECK-LABEL: func.func @named(
+// CHECK-SAME: %{{[^:]*}}: tensor<2xf32> {kiln.name = "input.1"}
+// CHECK-SAME: -> (tensor<2xf32> {kiln.name = "out"})
+func.func @named(%x: tensor<2xf32> {kiln.name = "input.1"})
+    -> (tensor<2xf32> {kiln.name = "out"}) {
+  return %x : tensor<2xf32>
+}
