@@ -47,4 +47,16 @@ def KilnPlanMemory : Pass<"kiln-plan-memory", "mlir::ModuleOp"> {
                            "mlir::arith::ArithDialect"];
 }
 
+def KilnLowerCopies : Pass<"kiln-lower-copies"> {
+  let summary = "Turn strided memref.copy into linalg.copy";
+  let description = [{
+    The LLVM lowering turns a `memref.copy` between non-contiguous memrefs
+    (a padded or sliced view) into a call to `memrefCopy` from MLIR's C
+    runner library, which generated code must not depend on. As a
+    `linalg.copy` it becomes loops like every other linalg op. Contiguous
+    copies stay: they become `llvm.memcpy`.
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect"];
+}
+
 #endif // KILN_CODEGEN_PASSES_TD

@@ -211,6 +211,7 @@ void buildPipeline(OpPassManager &pm) {
   pm.addPass(createKilnPlanMemory());
 
   // Loops, then the LLVM dialect. Entry points take bare pointers.
+  pm.addPass(createKilnLowerCopies());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
