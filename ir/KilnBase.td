@@ -14,6 +14,7 @@ include "mlir/IR/AttrTypeBase.td"
 include "mlir/IR/EnumAttr.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
+include "ir/KilnInterfaces.td"
 
 def Kiln_Dialect : Dialect {
   let name = "kiln";
@@ -102,7 +103,7 @@ class Kiln_Op<string mnemonic, list<Trait> traits = []>
 // Elementwise unary op on floats: result type equals the operand type.
 class Kiln_UnaryOp<string mnemonic, list<Trait> traits = []>
     : Kiln_Op<mnemonic, !listconcat(traits, [Pure, SameOperandsAndResultType,
-                                              Elementwise])> {
+                                              Elementwise, DeclareOpInterfaceMethods<Kiln_DifferentiableOpInterface>])> {
   let arguments = (ins Kiln_FloatTensor:$input);
   let results = (outs Kiln_FloatTensor:$output);
   let assemblyFormat = "$input attr-dict `:` type($input)";
@@ -112,7 +113,7 @@ class Kiln_UnaryOp<string mnemonic, list<Trait> traits = []>
 // the operands' element type.
 class Kiln_BinaryOp<string mnemonic, list<Trait> traits = []>
     : Kiln_Op<mnemonic, !listconcat(traits, [Pure,
-        InferTypeOpAdaptor])> {
+        InferTypeOpAdaptor, DeclareOpInterfaceMethods<Kiln_DifferentiableOpInterface>])> {
   let arguments = (ins Kiln_Tensor:$lhs, Kiln_Tensor:$rhs);
   let results = (outs Kiln_Tensor:$output);
   let assemblyFormat = [{
@@ -134,7 +135,7 @@ class Kiln_CompareOp<string mnemonic, list<Trait> traits = []>
 // Reduction over `axes` (empty: all axes) with keepdims.
 class Kiln_ReduceOp<string mnemonic, list<Trait> traits = []>
     : Kiln_Op<mnemonic, !listconcat(traits, [Pure,
-        InferTypeOpAdaptor])> {
+        InferTypeOpAdaptor, DeclareOpInterfaceMethods<Kiln_DifferentiableOpInterface>])> {
   let arguments = (ins Kiln_FloatTensor:$input,
                        DefaultValuedAttr<DenseI64ArrayAttr, "{}">:$axes,
                        DefaultValuedAttr<BoolAttr, "false">:$keepdims);
@@ -147,7 +148,7 @@ class Kiln_ReduceOp<string mnemonic, list<Trait> traits = []>
 // A loss: a per-example value reduced by `reduction`.
 class Kiln_LossOp<string mnemonic, list<Trait> traits = []>
     : Kiln_Op<mnemonic, !listconcat(traits, [Pure,
-        InferTypeOpAdaptor])> {
+        InferTypeOpAdaptor, DeclareOpInterfaceMethods<Kiln_DifferentiableOpInterface>])> {
   let results = (outs Kiln_FloatTensor:$loss);
   let assemblyFormat = [{
     $input `,` $target attr-dict `:` functional-type(operands, results)

@@ -69,6 +69,22 @@ Value KilnBuilder::scale(Value a, double s) {
   return mul(a, scalar(getElementTypeOrSelf(a.getType()), s));
 }
 
+Value KilnBuilder::unbroadcast(Value grad, RankedTensorType type) {
+  auto gradType = cast<RankedTensorType>(grad.getType());
+  if (gradType.getShape() == type.getShape())
+    return grad;
+  int64_t lead = gradType.getRank() - type.getRank();
+  SmallVector<int64_t> axes;
+  for (int64_t i = 0; i < gradType.getRank(); ++i)
+    if (i < lead ||
+        (type.getDimSize(i - lead) == 1 && gradType.getDimSize(i) != 1))
+      axes.push_back(i);
+  // No axes: only a reshape (reduce_sum with no axes would sum everything).
+  if (!axes.empty())
+    grad = sum(grad, axes, /*keepdims=*/false);
+  return reshape(grad, type.getShape());
+}
+
 SmallVector<int64_t> axesFrom(int64_t from, int64_t rank) {
   SmallVector<int64_t> axes;
   for (int64_t i = from; i < rank; ++i)

@@ -40,6 +40,11 @@ public:
   mlir::Value div(mlir::Value a, mlir::Value b);
   /// `a * s` for a scalar s of a's element type.
   mlir::Value scale(mlir::Value a, double s);
+
+  /// Reduces `grad` (the gradient of a broadcast result) to `type`, the
+  /// shape of an operand that NumPy broadcasting stretched: sums the leading
+  /// dims the operand lacks and the dims where it has size 1, then reshapes.
+  mlir::Value unbroadcast(mlir::Value grad, mlir::RankedTensorType type);
 };
 
 /// The dims [from, rank) of a tensor of rank `rank`, as an axis list.

@@ -13,6 +13,7 @@ using namespace kiln;
 
 #include "ir/KilnDialect.cpp.inc"
 #include "ir/KilnEnums.cpp.inc"
+#include "ir/KilnInterfaces.cpp.inc"
 #define GET_ATTRDEF_CLASSES
 #include "ir/KilnAttrs.cpp.inc"
 

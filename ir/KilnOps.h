@@ -12,7 +12,12 @@
 #include "mlir/Interfaces/InferTypeOpInterface.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
+namespace kiln {
+class KilnBuilder;
+} // namespace kiln
+
 #include "ir/KilnEnums.h.inc"
+#include "ir/KilnInterfaces.h.inc"
 
 #define GET_ATTRDEF_CLASSES
 #include "ir/KilnAttrs.h.inc"

@@ -6,7 +6,7 @@
 include "ir/KilnBase.td"
 
 def Kiln_Conv2DOp : Kiln_Op<"conv2d", [Pure,
-    InferTypeOpAdaptor]> {
+    InferTypeOpAdaptor, DeclareOpInterfaceMethods<Kiln_DifferentiableOpInterface>]> {
   let summary = "2-D convolution (cross-correlation), NCHW input, FCHW filter";
   let description = [{
     `input` is [N, C, H, W]; `filter` is [F, C / groups, KH, KW]; the optional
@@ -28,7 +28,7 @@ def Kiln_Conv2DOp : Kiln_Op<"conv2d", [Pure,
 }
 
 class Kiln_Pool2DOp<string mnemonic> : Kiln_Op<mnemonic, [Pure,
-    InferTypeOpAdaptor]> {
+    InferTypeOpAdaptor, DeclareOpInterfaceMethods<Kiln_DifferentiableOpInterface>]> {
   let results = (outs Kiln_FloatTensor:$output);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
 }

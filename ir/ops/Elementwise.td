@@ -6,7 +6,7 @@
 include "ir/KilnBase.td"
 
 def Kiln_ConstantOp : Kiln_Op<"constant", [ConstantLike, Pure,
-    AllTypesMatch<["value", "output"]>]> {
+    AllTypesMatch<["value", "output"]>, DeclareOpInterfaceMethods<Kiln_DifferentiableOpInterface>]> {
   let summary = "a constant tensor";
   let arguments = (ins ElementsAttr:$value);
   let results = (outs Kiln_Tensor:$output);
@@ -93,7 +93,7 @@ def Kiln_GtOp : Kiln_CompareOp<"gt"> { let summary = "lhs > rhs"; }
 def Kiln_GeOp : Kiln_CompareOp<"ge"> { let summary = "lhs >= rhs"; }
 
 def Kiln_SelectOp : Kiln_Op<"select", [Pure,
-    InferTypeOpAdaptor]> {
+    InferTypeOpAdaptor, DeclareOpInterfaceMethods<Kiln_DifferentiableOpInterface>]> {
   let summary = "condition ? on_true : on_false, with broadcasting of all three";
   let arguments = (ins Kiln_BoolTensor:$condition, Kiln_Tensor:$on_true,
                        Kiln_Tensor:$on_false);
@@ -104,7 +104,8 @@ def Kiln_SelectOp : Kiln_Op<"select", [Pure,
   }];
 }
 
-def Kiln_CastOp : Kiln_Op<"cast", [Pure, SameOperandsAndResultShape]> {
+def Kiln_CastOp : Kiln_Op<"cast", [Pure, SameOperandsAndResultShape,
+    DeclareOpInterfaceMethods<Kiln_DifferentiableOpInterface>]> {
   let summary = "element type conversion (floats round to nearest, "
                 "float to int truncates toward zero, nonzero to i1 is true)";
   let arguments = (ins Kiln_Tensor:$input);

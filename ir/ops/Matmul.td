@@ -6,7 +6,7 @@
 include "ir/KilnBase.td"
 
 def Kiln_MatmulOp : Kiln_Op<"matmul", [Pure,
-    InferTypeOpAdaptor]> {
+    InferTypeOpAdaptor, DeclareOpInterfaceMethods<Kiln_DifferentiableOpInterface>]> {
   let summary = "matrix product over the last two dims, batch dims broadcast";
   let description = [{
     `lhs` is [..., M, K] (or [..., K, M] with `transpose_lhs`), `rhs` is

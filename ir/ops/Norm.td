@@ -6,7 +6,7 @@
 include "ir/KilnBase.td"
 
 def Kiln_BatchNormInferenceOp : Kiln_Op<"batch_norm_inference", [Pure,
-    InferTypeOpAdaptor]> {
+    InferTypeOpAdaptor, DeclareOpInterfaceMethods<Kiln_DifferentiableOpInterface>]> {
   let summary = "(x - mean) / sqrt(var + epsilon) * scale + bias, per channel";
   let description = [{
     `input` is [N, C, ...]; `scale`, `bias`, `mean` and `variance` are [C]
@@ -24,7 +24,7 @@ def Kiln_BatchNormInferenceOp : Kiln_Op<"batch_norm_inference", [Pure,
 }
 
 def Kiln_BatchNormTrainingOp : Kiln_Op<"batch_norm_training", [Pure,
-    InferTypeOpAdaptor]> {
+    InferTypeOpAdaptor, DeclareOpInterfaceMethods<Kiln_DifferentiableOpInterface>]> {
   let summary = "batch norm with the statistics of this batch";
   let description = [{
     `input` is [N, C, ...]; `scale` and `bias` are [C]. Normalizes with the
@@ -42,7 +42,7 @@ def Kiln_BatchNormTrainingOp : Kiln_Op<"batch_norm_training", [Pure,
 }
 
 def Kiln_LayerNormOp : Kiln_Op<"layer_norm", [Pure,
-    InferTypeOpAdaptor]> {
+    InferTypeOpAdaptor, DeclareOpInterfaceMethods<Kiln_DifferentiableOpInterface>]> {
   let summary = "normalize over dims [axis, rank), then scale and shift";
   let description = [{
     `scale` and `bias` have the normalized shape, input.shape[axis:].
@@ -57,7 +57,7 @@ def Kiln_LayerNormOp : Kiln_Op<"layer_norm", [Pure,
 }
 
 def Kiln_DropoutOp : Kiln_Op<"dropout", [Pure,
-    InferTypeOpAdaptor]> {
+    InferTypeOpAdaptor, DeclareOpInterfaceMethods<Kiln_DifferentiableOpInterface>]> {
   let summary = "zero elements with probability ratio, scale the rest";
   let description = [{
     With `training`, each element is kept with probability 1 - ratio and

@@ -30,7 +30,7 @@ def Kiln_ArgMaxOp : Kiln_Op<"argmax", [Pure,
 }
 
 class Kiln_SoftmaxLikeOp<string mnemonic> : Kiln_Op<mnemonic, [Pure,
-    SameOperandsAndResultType]> {
+    SameOperandsAndResultType, DeclareOpInterfaceMethods<Kiln_DifferentiableOpInterface>]> {
   let arguments = (ins Kiln_FloatTensor:$input,
                        DefaultValuedAttr<Kiln_SI64Attr, "-1">:$axis);
   let results = (outs Kiln_FloatTensor:$output);

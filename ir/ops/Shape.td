@@ -5,7 +5,8 @@
 
 include "ir/KilnBase.td"
 
-def Kiln_ReshapeOp : Kiln_Op<"reshape", [Pure]> {
+def Kiln_ReshapeOp : Kiln_Op<"reshape", [Pure,
+    DeclareOpInterfaceMethods<Kiln_DifferentiableOpInterface>]> {
   let summary = "same elements in row-major order, new static shape";
   let arguments = (ins Kiln_Tensor:$input);
   let results = (outs Kiln_Tensor:$output);
@@ -15,7 +16,7 @@ def Kiln_ReshapeOp : Kiln_Op<"reshape", [Pure]> {
 }
 
 def Kiln_TransposeOp : Kiln_Op<"transpose", [Pure,
-    InferTypeOpAdaptor]> {
+    InferTypeOpAdaptor, DeclareOpInterfaceMethods<Kiln_DifferentiableOpInterface>]> {
   let summary = "permute dims: output dim i is input dim permutation[i]";
   let arguments = (ins Kiln_Tensor:$input, DenseI64ArrayAttr:$permutation);
   let results = (outs Kiln_Tensor:$output);
@@ -24,7 +25,7 @@ def Kiln_TransposeOp : Kiln_Op<"transpose", [Pure,
 }
 
 def Kiln_ConcatOp : Kiln_Op<"concat", [Pure,
-    InferTypeOpAdaptor]> {
+    InferTypeOpAdaptor, DeclareOpInterfaceMethods<Kiln_DifferentiableOpInterface>]> {
   let summary = "join tensors along one axis";
   let arguments = (ins Variadic<Kiln_Tensor>:$inputs, Kiln_SI64Attr:$axis);
   let results = (outs Kiln_Tensor:$output);
@@ -35,7 +36,7 @@ def Kiln_ConcatOp : Kiln_Op<"concat", [Pure,
 }
 
 def Kiln_SliceOp : Kiln_Op<"slice", [Pure,
-    InferTypeOpAdaptor]> {
+    InferTypeOpAdaptor, DeclareOpInterfaceMethods<Kiln_DifferentiableOpInterface>]> {
   let summary = "elements start[i], start[i] + step[i], ... before limit[i]";
   let description = [{
     One entry per dim of `input`; starts and limits are in range
@@ -50,7 +51,7 @@ def Kiln_SliceOp : Kiln_Op<"slice", [Pure,
 }
 
 def Kiln_GatherOp : Kiln_Op<"gather", [Pure,
-    InferTypeOpAdaptor]> {
+    InferTypeOpAdaptor, DeclareOpInterfaceMethods<Kiln_DifferentiableOpInterface>]> {
   let summary = "take slices of data along axis at integer indices";
   let description = [{
     The result shape is data.shape[:axis] + indices.shape +
@@ -65,7 +66,8 @@ def Kiln_GatherOp : Kiln_Op<"gather", [Pure,
   }];
 }
 
-def Kiln_BroadcastToOp : Kiln_Op<"broadcast_to", [Pure]> {
+def Kiln_BroadcastToOp : Kiln_Op<"broadcast_to", [Pure,
+    DeclareOpInterfaceMethods<Kiln_DifferentiableOpInterface>]> {
   let summary = "NumPy broadcast of input to the result shape";
   let arguments = (ins Kiln_Tensor:$input);
   let results = (outs Kiln_Tensor:$output);
@@ -75,7 +77,7 @@ def Kiln_BroadcastToOp : Kiln_Op<"broadcast_to", [Pure]> {
 }
 
 def Kiln_PadOp : Kiln_Op<"pad", [Pure,
-    InferTypeOpAdaptor]> {
+    InferTypeOpAdaptor, DeclareOpInterfaceMethods<Kiln_DifferentiableOpInterface>]> {
   let summary = "pad each dim by low/high amounts (constant, reflect or edge)";
   let arguments = (ins Kiln_Tensor:$input, DenseI64ArrayAttr:$low,
       DenseI64ArrayAttr:$high,
