@@ -1,4 +1,4 @@
-//===- KilnBuilder.cpp - terse construction of kiln IR ---------------------===//
+//===- KilnBuilder.cpp - terse construction of kiln IR --------------------===//
 
 #include "ir/KilnBuilder.h"
 #include "ir/ShapeUtils.h"
@@ -24,6 +24,15 @@ Value KilnBuilder::scalar(Type elementType, double value) {
   return splat(RankedTensorType::get({}, elementType), value);
 }
 
+Value KilnBuilder::scalar(Type elementType, const APFloat &value) {
+  auto type = RankedTensorType::get({}, elementType);
+  return ConstantOp::create(*this, DenseElementsAttr::get(type, value));
+}
+
+Value KilnBuilder::zeros(RankedTensorType type) {
+  return ConstantOp::create(*this, cast<ElementsAttr>(getZeroAttr(type)));
+}
+
 Value KilnBuilder::iota(int64_t n) {
   SmallVector<int64_t> values(n);
   for (int64_t i = 0; i < n; ++i)
@@ -38,6 +47,23 @@ Value KilnBuilder::reshape(Value x, ArrayRef<int64_t> shape) {
   if (type.getShape() == shape)
     return x;
   return ReshapeOp::create(*this, type.clone(shape), x);
+}
+
+Value KilnBuilder::transpose(Value x, ArrayRef<int64_t> perm) {
+  return TransposeOp::create(*this, x, perm);
+}
+
+Value KilnBuilder::concat(ValueRange inputs, int64_t axis) {
+  return ConcatOp::create(*this, inputs, axis);
+}
+
+Value KilnBuilder::slice(Value x, int64_t axis, int64_t start, int64_t limit) {
+  ArrayRef<int64_t> shape = cast<RankedTensorType>(x.getType()).getShape();
+  SmallVector<int64_t> starts(shape.size(), 0), limits(shape);
+  SmallVector<int64_t> steps(shape.size(), 1);
+  starts[axis] = start;
+  limits[axis] = limit;
+  return SliceOp::create(*this, x, starts, limits, steps);
 }
 
 Value KilnBuilder::sum(Value x, ArrayRef<int64_t> axes, bool keepdims) {
@@ -68,6 +94,22 @@ Value KilnBuilder::div(Value a, Value b) { return DivOp::create(*this, a, b); }
 Value KilnBuilder::scale(Value a, double s) {
   return mul(a, scalar(getElementTypeOrSelf(a.getType()), s));
 }
+
+Value KilnBuilder::matmul(Value lhs, Value rhs, bool transposeRhs) {
+  return MatmulOp::create(*this, lhs, rhs, /*transpose_lhs=*/false,
+                          transposeRhs);
+}
+
+Value KilnBuilder::select(Value condition, Value onTrue, Value onFalse) {
+  return SelectOp::create(*this, condition, onTrue, onFalse);
+}
+
+Value KilnBuilder::softmax(Value x, int64_t axis) {
+  return SoftmaxOp::create(*this, x, axis);
+}
+Value KilnBuilder::sigmoid(Value x) { return SigmoidOp::create(*this, x); }
+Value KilnBuilder::tanh(Value x) { return TanhOp::create(*this, x); }
+Value KilnBuilder::relu(Value x) { return ReluOp::create(*this, x); }
 
 Value KilnBuilder::unbroadcast(Value grad, RankedTensorType type) {
   auto gradType = cast<RankedTensorType>(grad.getType());

@@ -22,12 +22,20 @@ public:
   /// A rank-0 constant of element type `elementType` (float or integer);
   /// broadcasts against any operand of a binary op.
   mlir::Value scalar(mlir::Type elementType, double value);
+  /// For values a double may not carry exactly into `elementType` (e.g. the
+  /// type's largest finite value).
+  mlir::Value scalar(mlir::Type elementType, const llvm::APFloat &value);
   /// A constant of `type` with every element equal to `value`.
   mlir::Value splat(mlir::RankedTensorType type, double value);
+  mlir::Value zeros(mlir::RankedTensorType type);
   /// [0, 1, ..., n - 1] as i64.
   mlir::Value iota(int64_t n);
 
   mlir::Value reshape(mlir::Value x, llvm::ArrayRef<int64_t> shape);
+  mlir::Value transpose(mlir::Value x, llvm::ArrayRef<int64_t> perm);
+  mlir::Value concat(mlir::ValueRange inputs, int64_t axis);
+  /// Elements [start, limit) of `axis`, every other dim whole.
+  mlir::Value slice(mlir::Value x, int64_t axis, int64_t start, int64_t limit);
   /// Reduces `axes` (normalized); keepdims keeps them as size 1.
   mlir::Value sum(mlir::Value x, llvm::ArrayRef<int64_t> axes, bool keepdims);
   mlir::Value max(mlir::Value x, llvm::ArrayRef<int64_t> axes, bool keepdims);
@@ -45,6 +53,15 @@ public:
   /// shape of an operand that NumPy broadcasting stretched: sums the leading
   /// dims the operand lacks and the dims where it has size 1, then reshapes.
   mlir::Value unbroadcast(mlir::Value grad, mlir::RankedTensorType type);
+  mlir::Value matmul(mlir::Value lhs, mlir::Value rhs,
+                     bool transposeRhs = false);
+  mlir::Value select(mlir::Value condition, mlir::Value onTrue,
+                     mlir::Value onFalse);
+
+  mlir::Value softmax(mlir::Value x, int64_t axis);
+  mlir::Value sigmoid(mlir::Value x);
+  mlir::Value tanh(mlir::Value x);
+  mlir::Value relu(mlir::Value x);
 };
 
 /// The dims [from, rank) of a tensor of rank `rank`, as an axis list.

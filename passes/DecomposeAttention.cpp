@@ -25,7 +25,7 @@ struct DecomposeAttention : OpRewritePattern<MultiHeadAttentionOp> {
 
   LogicalResult matchAndRewrite(MultiHeadAttentionOp op,
                                 PatternRewriter &rewriter) const override {
-    PrimitiveBuilder b(rewriter, op.getLoc());
+    ZeroAwareBuilder b(op.getLoc(), rewriter);
     auto queryType = cast<RankedTensorType>(op.getQuery().getType());
     Type elementType = queryType.getElementType();
     int64_t batch = queryType.getDimSize(0), tq = queryType.getDimSize(1);

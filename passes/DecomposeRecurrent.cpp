@@ -21,10 +21,10 @@ using namespace kiln;
 namespace {
 
 /// The operands and sizes shared by rnn, lstm and gru, and the projections
-/// every step needs. Null values stand for zeros (see PrimitiveBuilder).
+/// every step needs. Null values stand for zeros (see ZeroAwareBuilder).
 class Recurrence {
 public:
-  Recurrence(PrimitiveBuilder &b, Value input, Value wIh, Value wHh, Value bIh,
+  Recurrence(ZeroAwareBuilder &b, Value input, Value wIh, Value wHh, Value bIh,
              Value bHh)
       : b(b), wHh(wHh), bHh(bHh) {
     ArrayRef<int64_t> shape =
@@ -73,7 +73,7 @@ public:
   int64_t steps, batch, hidden;
 
 private:
-  PrimitiveBuilder &b;
+  ZeroAwareBuilder &b;
   Value wHh, bHh;
   Value inputGates; // [T * B, G * H]
 };
@@ -84,7 +84,7 @@ struct DecomposeRnn : OpRewritePattern<RnnOp> {
 
   LogicalResult matchAndRewrite(RnnOp op,
                                 PatternRewriter &rewriter) const override {
-    PrimitiveBuilder b(rewriter, op.getLoc());
+    ZeroAwareBuilder b(op.getLoc(), rewriter);
     Recurrence r(b, op.getInput(), op.getWIh(), op.getWHh(), op.getBIh(),
                  op.getBHh());
     bool relu = op.getActivation() == "relu";
@@ -107,7 +107,7 @@ struct DecomposeLstm : OpRewritePattern<LstmOp> {
 
   LogicalResult matchAndRewrite(LstmOp op,
                                 PatternRewriter &rewriter) const override {
-    PrimitiveBuilder b(rewriter, op.getLoc());
+    ZeroAwareBuilder b(op.getLoc(), rewriter);
     Recurrence r(b, op.getInput(), op.getWIh(), op.getWHh(), op.getBIh(),
                  op.getBHh());
     Value h = op.getH0(), c = op.getC0();
@@ -139,7 +139,7 @@ struct DecomposeGru : OpRewritePattern<GruOp> {
 
   LogicalResult matchAndRewrite(GruOp op,
                                 PatternRewriter &rewriter) const override {
-    PrimitiveBuilder b(rewriter, op.getLoc());
+    ZeroAwareBuilder b(op.getLoc(), rewriter);
     Recurrence r(b, op.getInput(), op.getWIh(), op.getWHh(), op.getBIh(),
                  op.getBHh());
     Type elementType = op.getHN().getType().getElementType();
