@@ -73,7 +73,7 @@ Value convInputGrad(KilnBuilder &b, Value g, Value w, RankedTensorType xType,
 /// d filter of a groups = 1 convolution (see convInputGrad).
 Value convFilterGrad(KilnBuilder &b, Value g, Value x, RankedTensorType wType,
                      const ConvGeometry &c) {
-  ArrayRef<int64_t> swap = {1, 0, 2, 3};
+  const int64_t swap[] = {1, 0, 2, 3};
   Value xt = TransposeOp::create(b, x, swap);
   Value gt = TransposeOp::create(b, g, swap);
   // r[c, f, i, j] = sum_{n, oh, ow} xpad[n, c, i d + oh s, j d + ow s]
