@@ -154,8 +154,14 @@ struct LowerPad : OpConversionPattern<PadOp> {
     Value input = adaptor.getInput();
     auto low = op.getLow(), high = op.getHigh();
     if (op.getMode() == PadMode::constant) {
-      Value value = scalarConstant(rewriter, loc, type.getElementType(),
-                                   op.getValue().convertToDouble());
+      // The f64 value converts like kiln.cast: truncated toward zero for
+      // integers, nonzero is true for i1 (a plain truncation would make 0.5
+      // and 2.0 false).
+      Type et = type.getElementType();
+      double v = op.getValue().convertToDouble();
+      Value value = et.isInteger(1)
+                        ? scalarConstant(rewriter, loc, et, v != 0.0 ? 1 : 0)
+                        : scalarConstant(rewriter, loc, et, v);
       rewriter.replaceOpWithNewOp<tensor::PadOp>(
           op, type, input, getAsIndexOpFoldResult(rewriter.getContext(), low),
           getAsIndexOpFoldResult(rewriter.getContext(), high), value);

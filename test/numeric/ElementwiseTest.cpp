@@ -2,6 +2,7 @@
 
 #include "NumericTest.h"
 
+#include <cmath>
 #include <functional>
 #include <limits>
 
@@ -90,7 +91,8 @@ std::string unaryModule(const std::vector<Shape> &shapes) {
   return moduleOf(funcs);
 }
 
-const std::vector<Shape> kUnaryShapes = {{1}, {3, 7}, {17, 129}, {}};
+// [7] and [2] serve the special-value tests.
+const std::vector<Shape> kUnaryShapes = {{1}, {3, 7}, {17, 129}, {}, {7}, {2}};
 
 void checkUnary(size_t shapeIndex, const Tensor &x, const Tensor &p) {
   auto outs = run(unaryModule(kUnaryShapes),
@@ -107,7 +109,7 @@ void checkUnary(size_t shapeIndex, const Tensor &x, const Tensor &p) {
 using UnaryTest = NumericTest;
 
 TEST_F(UnaryTest, AllOpsOnOddShapes) {
-  for (size_t s = 0; s < kUnaryShapes.size(); ++s) {
+  for (size_t s = 0; s < 4; ++s) {
     SCOPED_TRACE("shape " + ref::shapeStr(kUnaryShapes[s]));
     checkUnary(s, rand(kUnaryShapes[s], -3, 3), rand(kUnaryShapes[s], 0.1, 4));
   }
@@ -124,6 +126,70 @@ TEST_F(UnaryTest, WideRange) {
 TEST_F(UnaryTest, NearZero) {
   Tensor x = rand({17, 129}, -1e-4, 1e-4), p = rand({17, 129}, 1e-6, 1e-3);
   checkUnary(2, x, p);
+}
+
+// Infinities, signed zeros and NaN through every unary op (relu aside, see
+// ReluOfNaN): x holds them all; p, the operand of log, sqrt and rsqrt, also
+// holds 0 and -0 (log 0 = -inf, rsqrt 0 = inf).
+TEST_F(UnaryTest, SpecialValues) {
+  // 2^127 * 1.5 is an f32 value near the top of the range.
+  const double big = std::ldexp(1.5, 127), tiny = std::ldexp(1.0, -100);
+  Tensor x({7}, {kNaN, kInf, -kInf, 0.0, -0.0, big, -big});
+  Tensor p({7}, {kNaN, kInf, 0.0, -0.0, tiny, big, 1.0});
+  auto outs = run(unaryModule(kUnaryShapes), "unary4", {x, p});
+  const auto &cases = unaryCases();
+  ASSERT_EQ(outs.size(), cases.size());
+  for (size_t i = 0; i < cases.size(); ++i) {
+    if (cases[i].op == "relu")
+      continue; // ReluOfNaN
+    SCOPED_TRACE("kiln." + cases[i].op + cases[i].attrs);
+    Tensor expected = cases[i].reference(cases[i].positive ? p : x);
+    // The reference does not round to f32: results past the f32 range are
+    // the f32 infinity.
+    for (double &v : expected.data)
+      if (std::fabs(v) > 3.4028234663852886e38)
+        v = v > 0 ? kInf : -kInf;
+    EXPECT_MATCH(outs[i], expected, cases[i].tol);
+  }
+}
+
+TEST_F(UnaryTest, ReluOfNaN) {
+  GTEST_SKIP() << "spec conflict (reported): the lowering gives relu(NaN) = "
+                  "NaN (maximumf, like max(NaN, 0) and PyTorch), the "
+                  "reference gives 0 (x > 0 ? x : 0); the op says max(x, 0)";
+  Tensor x({2}, {kNaN, 1});
+  auto outs = run(unaryModule(kUnaryShapes), "unary5", {x, x});
+  const auto &cases = unaryCases();
+  for (size_t i = 0; i < cases.size(); ++i)
+    if (cases[i].op == "relu")
+      EXPECT_MATCH(outs[i], ref::relu(x), kExact);
+}
+
+// softplus and elu are lowered through math.log1p and math.expm1 so that
+// tiny results keep their relative accuracy: softplus(-30) is 9.4e-14, not
+// 0, and elu(-1e-5) is -1e-5 to every digit. The absolute slack of the
+// other tests would hide a loss of it, so none is given here.
+TEST_F(UnaryTest, StableFormsKeepRelativeAccuracy) {
+  GTEST_SKIP() << "known bug (codegen/Pipeline.cpp, reported): "
+                  "convert-math-to-llvm runs before convert-math-to-libm and "
+                  "expands math.log1p to log(1 + x) and math.expm1 to "
+                  "exp(x) - 1, so softplus(-30) gives 0 and elu near 0 "
+                  "loses digits";
+  OpBatch batch;
+  Tensor tail = rand({129}, -80, -20), small = rand({129}, -1e-4, -1e-7);
+  std::string tn = batch.in(tail), sn = batch.in(small);
+  batch.expectOp("kiln.softplus " + tn + " : " + ty(tail), ref::softplus(tail),
+                 kTranscendentalRelative, "softplus of very negative x");
+  batch.expectOp("kiln.softplus " + sn + " : " + ty(small),
+                 ref::softplus(small), kTranscendentalRelative,
+                 "softplus near 0");
+  batch.expectOp("kiln.elu " + sn + " : " + ty(small), ref::elu(small),
+                 kTranscendentalRelative, "elu near 0");
+  batch.expectOp("kiln.selu " + sn + " : " + ty(small), ref::selu(small),
+                 kTranscendentalRelative, "selu near 0");
+  batch.expectOp("kiln.sigmoid " + tn + " : " + ty(tail), ref::sigmoid(tail),
+                 kTranscendentalRelative, "sigmoid of very negative x");
+  batch.check();
 }
 
 //===----------------------------------------------------------------------===//
@@ -160,26 +226,17 @@ const std::vector<BinaryCase> &intBinaryCases() {
   return cases;
 }
 
-/// `binary(a, b)` for every case, plus pow(p, b) for float operands (the
-/// base positive so that every exponent is defined).
-struct BinaryModule {
-  std::string source;
-  static BinaryModule make(const std::vector<BinaryCase> &cases,
-                           const Tensor &a, const Tensor &b, bool withPow) {
-    Shape shape = ref::broadcastShapes(a.shape, b.shape);
-    std::string out = ty(shape, elementType(a.dtype));
-    FuncBuilder f("main");
-    std::string x = f.arg(a), y = f.arg(b);
-    std::string sig = " : (" + ty(a) + ", " + ty(b) + ") -> " + out;
-    for (const BinaryCase &c : cases)
-      f.ret(f.op("kiln." + c.op + " " + x + ", " + y + sig), out);
-    if (withPow) {
-      std::string p = f.arg(a);
-      f.ret(f.op("kiln.pow " + p + ", " + y + sig), out);
-    }
-    return {moduleOf({f})};
+/// Adds `kiln.<op> a, b` for every case to `batch`.
+void addBinary(OpBatch &batch, const std::vector<BinaryCase> &cases,
+               const Tensor &a, const Tensor &b) {
+  std::string x = batch.in(a), y = batch.in(b);
+  for (const BinaryCase &c : cases) {
+    Tensor r = c.reference(a, b);
+    batch.expectOp("kiln." + c.op + " " + x + ", " + y + " : (" + ty(a) + ", " +
+                       ty(b) + ") -> " + ty(r),
+                   r, c.tol, c.op + " " + ty(a) + " x " + ty(b));
   }
-};
+}
 
 using BinaryTest = NumericTest;
 
@@ -193,8 +250,12 @@ TEST_F(BinaryTest, FloatBroadcasting) {
                                                        {{1}, {3, 7}},
                                                        {{17, 1, 1}, {7, 3}},
                                                        {{1, 129}, {17, 1}}};
+  // pow's base is positive so that every exponent is defined.
+  const std::vector<BinaryCase> pow = {
+      {"pow", [](auto &a, auto &b) { return ref::pow(a, b); },
+       kTranscendental}};
+  OpBatch batch;
   for (auto &[sa, sb] : shapes) {
-    SCOPED_TRACE(ref::shapeStr(sa) + " x " + ref::shapeStr(sb));
     Tensor a = rand(sa, -3, 3), p = rand(sa, 0.1, 4);
     // Divisors away from zero: magnitude in [0.5, 2], random sign.
     Tensor b = rand(sb, 0.5, 2);
@@ -202,27 +263,19 @@ TEST_F(BinaryTest, FloatBroadcasting) {
     for (int64_t i = 0; i < b.numel(); ++i)
       if (sign.data[i])
         b.data[i] = -b.data[i];
-    auto outs = run(BinaryModule::make(floatBinaryCases(), a, b, true).source,
-                    "main", {a, b, p});
-    const auto &cases = floatBinaryCases();
-    ASSERT_EQ(outs.size(), cases.size() + 1);
-    for (size_t i = 0; i < cases.size(); ++i) {
-      SCOPED_TRACE("kiln." + cases[i].op);
-      EXPECT_MATCH(outs[i], cases[i].reference(a, b), cases[i].tol);
-    }
-    SCOPED_TRACE("kiln.pow");
-    EXPECT_MATCH(outs.back(), ref::pow(p, b), kTranscendental);
+    addBinary(batch, floatBinaryCases(), a, b);
+    addBinary(batch, pow, p, b);
   }
+  batch.check();
 }
 
 // Integer arithmetic wraps (i32 products overflow here), division truncates
 // toward zero, max/min are signed.
 TEST_F(BinaryTest, Integer) {
+  OpBatch batch;
   for (auto dtype : {Tensor::I64, Tensor::I32}) {
     for (auto &[sa, sb] : std::vector<std::pair<Shape, Shape>>{
              {{17, 129}, {17, 129}}, {{7, 1, 3}, {17, 3}}, {{}, {3, 7}}}) {
-      SCOPED_TRACE(elementType(dtype) + " " + ref::shapeStr(sa) + " x " +
-                   ref::shapeStr(sb));
       double range = dtype == Tensor::I32 ? 200000 : 3e12;
       Tensor a = rand(sa, -range, range, dtype);
       Tensor b = rand(sb, -range, range, dtype);
@@ -233,47 +286,32 @@ TEST_F(BinaryTest, Integer) {
         if (b.data[i] == 0)
           b.data[i] = 5;
       }
-      auto outs = run(BinaryModule::make(intBinaryCases(), a, b, false).source,
-                      "main", {a, b});
-      const auto &cases = intBinaryCases();
-      ASSERT_EQ(outs.size(), cases.size());
-      for (size_t i = 0; i < cases.size(); ++i) {
-        SCOPED_TRACE("kiln." + cases[i].op);
-        EXPECT_MATCH(outs[i], cases[i].reference(a, b), cases[i].tol);
-      }
+      addBinary(batch, intBinaryCases(), a, b);
     }
   }
+  batch.check();
 }
 
 // i1 is unsigned (true > false): max is "or", min is "and"; add and sub
-// wrap mod 2, mul is "and".
+// wrap mod 2, mul is "and"; x / true is x.
 TEST_F(BinaryTest, Bool) {
   Tensor a({4}, {0, 0, 1, 1}, Tensor::I1), b({4}, {0, 1, 0, 1}, Tensor::I1);
-  std::vector<BinaryCase> cases;
+  std::vector<BinaryCase> cases, div;
   for (const BinaryCase &c : intBinaryCases())
-    if (c.op != "div")
-      cases.push_back(c);
-  auto outs =
-      run(BinaryModule::make(cases, a, b, false).source, "main", {a, b});
-  ASSERT_EQ(outs.size(), cases.size());
-  for (size_t i = 0; i < cases.size(); ++i) {
-    SCOPED_TRACE("kiln." + cases[i].op);
-    EXPECT_MATCH(outs[i], cases[i].reference(a, b), kExact);
-  }
+    (c.op == "div" ? div : cases).push_back(c);
+  OpBatch batch;
+  addBinary(batch, cases, a, b);
+  addBinary(batch, div, a, Tensor::full({4}, 1, Tensor::I1));
+  batch.check();
 }
 
 // max/min propagate NaN; infinities and signed zeros pass through.
 TEST_F(BinaryTest, SpecialValues) {
-  Tensor a({6}, {kNaN, 1, kInf, -kInf, 0, kNaN});
-  Tensor b({6}, {1, kNaN, 2, 3, -0.0, kNaN});
-  auto outs = run(BinaryModule::make(floatBinaryCases(), a, b, false).source,
-                  "main", {a, b});
-  const auto &cases = floatBinaryCases();
-  ASSERT_EQ(outs.size(), cases.size());
-  for (size_t i = 0; i < cases.size(); ++i) {
-    SCOPED_TRACE("kiln." + cases[i].op);
-    EXPECT_MATCH(outs[i], cases[i].reference(a, b), kExact);
-  }
+  OpBatch batch;
+  addBinary(batch, floatBinaryCases(),
+            Tensor({6}, {kNaN, 1, kInf, -kInf, 0, kNaN}),
+            Tensor({6}, {1, kNaN, 2, 3, -0.0, kNaN}));
+  batch.check();
 }
 
 //===----------------------------------------------------------------------===//
@@ -291,49 +329,38 @@ const std::vector<BinaryCase> &compareCases() {
   return cases;
 }
 
-void checkCompare(const Tensor &a, const Tensor &b) {
-  Shape shape = ref::broadcastShapes(a.shape, b.shape);
-  FuncBuilder f("main");
-  std::string x = f.arg(a), y = f.arg(b);
-  std::string out = ty(shape, "i1");
-  for (const BinaryCase &c : compareCases())
-    f.ret(f.op("kiln." + c.op + " " + x + ", " + y + " : (" + ty(a) + ", " +
-               ty(b) + ") -> " + out),
-          out);
-  auto outs = run(moduleOf({f}), "main", {a, b});
-  ASSERT_EQ(outs.size(), compareCases().size());
-  for (size_t i = 0; i < outs.size(); ++i) {
-    SCOPED_TRACE("kiln." + compareCases()[i].op);
-    EXPECT_MATCH(outs[i], compareCases()[i].reference(a, b), kExact);
-  }
-}
-
 using CompareTest = NumericTest;
 
 // Small integer values make ties common, so == and <= are exercised.
 TEST_F(CompareTest, FloatWithTies) {
+  OpBatch batch;
   for (auto &[sa, sb] : std::vector<std::pair<Shape, Shape>>{
            {{17, 129}, {17, 129}}, {{7, 1, 3}, {17, 3}}, {{}, {3, 7}}}) {
-    SCOPED_TRACE(ref::shapeStr(sa) + " x " + ref::shapeStr(sb));
     Tensor a = rand(sa, -2, 2, Tensor::I64), b = rand(sb, -2, 2, Tensor::I64);
     a.dtype = b.dtype = Tensor::F32;
-    checkCompare(a, b);
+    addBinary(batch, compareCases(), a, b);
   }
+  batch.check();
 }
 
 TEST_F(CompareTest, IntegerAndBool) {
-  checkCompare(rand({7, 1, 3}, -2, 2, Tensor::I64),
-               rand({17, 3}, -2, 2, Tensor::I64));
-  checkCompare(rand({3, 7}, -5, 5, Tensor::I32), rand({7}, -5, 5, Tensor::I32));
+  OpBatch batch;
+  addBinary(batch, compareCases(), rand({7, 1, 3}, -2, 2, Tensor::I64),
+            rand({17, 3}, -2, 2, Tensor::I64));
+  addBinary(batch, compareCases(), rand({3, 7}, -5, 5, Tensor::I32),
+            rand({7}, -5, 5, Tensor::I32));
   // i1 compares unsigned: true > false.
-  checkCompare(Tensor({4}, {0, 0, 1, 1}, Tensor::I1),
-               Tensor({4}, {0, 1, 0, 1}, Tensor::I1));
+  addBinary(batch, compareCases(), Tensor({4}, {0, 0, 1, 1}, Tensor::I1),
+            Tensor({4}, {0, 1, 0, 1}, Tensor::I1));
+  batch.check();
 }
 
 // Every comparison with NaN is false.
 TEST_F(CompareTest, NaN) {
-  checkCompare(Tensor({5}, {kNaN, 1, kNaN, kInf, -kInf}),
-               Tensor({5}, {1, kNaN, kNaN, kInf, -kInf}));
+  OpBatch batch;
+  addBinary(batch, compareCases(), Tensor({5}, {kNaN, 1, kNaN, kInf, -kInf}),
+            Tensor({5}, {1, kNaN, kNaN, kInf, -kInf}));
+  batch.check();
 }
 
 using SelectTest = NumericTest;
@@ -462,6 +489,62 @@ func.func @main(%x: tensor<3x7xf32>, %i: tensor<17xi64>)
   EXPECT_MATCH(outs[5], Tensor::scalar(-2.5), kExact);
   EXPECT_MATCH(outs[6], ref::add(x, Tensor({7}, {1, 2, 3, 4, 5, 6, 7})),
                kArith);
+}
+
+//===----------------------------------------------------------------------===//
+// f64
+//===----------------------------------------------------------------------===//
+
+using Float64Test = NumericTest;
+
+// Every float op is written for any float type; f64 takes other
+// instructions and libm entry points, so a sample of each kind runs here.
+TEST_F(Float64Test, Sample) {
+  OpBatch batch;
+  Tensor x = rand({17, 129}, -3, 3, Tensor::F64),
+         y = rand({129}, 0.5, 2, Tensor::F64),
+         p = rand({17, 129}, 0.1, 4, Tensor::F64);
+  std::string xn = batch.in(x), yn = batch.in(y), pn = batch.in(p);
+  std::string t = ty(x);
+  for (const UnaryCase &c : unaryCases())
+    batch.expectOp("kiln." + c.op + " " + (c.positive ? pn : xn) + c.attrs +
+                       " : " + t,
+                   c.reference(c.positive ? p : x), kDouble, "f64 " + c.op);
+  std::string bin = " : (" + t + ", " + ty(y) + ") -> " + t;
+  batch.expectOp("kiln.div " + xn + ", " + yn + bin, ref::div(x, y), kDouble,
+                 "f64 div");
+  batch.expectOp("kiln.pow " + pn + ", " + yn + bin, ref::pow(p, y), kDouble,
+                 "f64 pow");
+  batch.expectOp("kiln.max " + xn + ", " + yn + bin, ref::max(x, y), kExact,
+                 "f64 max");
+  Tensor m = rand({129, 7}, -1, 1, Tensor::F64);
+  Tensor mm = ref::matmul(x, m);
+  batch.expectOp("kiln.matmul " + xn + ", " + batch.in(m) + " : (" + t + ", " +
+                     ty(m) + ") -> " + ty(mm),
+                 mm, kDouble, "f64 matmul");
+  Tensor s = ref::reduceSum(x, {1});
+  batch.expectOp("kiln.reduce_sum " + xn + " {axes = array<i64: 1>} : " + t +
+                     " -> " + ty(s),
+                 s, kDouble, "f64 reduce_sum");
+  batch.expectOp("kiln.softmax " + xn + " : " + t, ref::softmax(x), kDouble,
+                 "f64 softmax");
+  Tensor lt = ref::lt(x, y);
+  batch.expectOp("kiln.lt " + xn + ", " + yn + " : (" + t + ", " + ty(y) +
+                     ") -> " + ty(lt),
+                 lt, kExact, "f64 lt");
+  // f64 <-> f32 and f64 -> i64 casts.
+  Tensor f = ref::cast(x, Tensor::F32);
+  batch.expectOp("kiln.cast " + xn + " : " + t + " -> " + ty(f), f, kExact,
+                 "f64 -> f32");
+  Tensor i = ref::cast(x, Tensor::I64);
+  batch.expectOp("kiln.cast " + xn + " : " + t + " -> " + ty(i), i, kExact,
+                 "f64 -> i64");
+  Tensor x32 = rand({3, 7}, -3, 3);
+  Tensor d = ref::cast(x32, Tensor::F64);
+  batch.expectOp("kiln.cast " + batch.in(x32) + " : " + ty(x32) + " -> " +
+                     ty(d),
+                 d, kExact, "f32 -> f64");
+  batch.check();
 }
 
 } // namespace

@@ -117,14 +117,6 @@ std::vector<Tensor> OpBatch::check() const {
   return outs;
 }
 
-std::optional<std::string> knownBug(const std::string &error) {
-  if (error.find("undefined symbol: memrefCopy") != std::string::npos)
-    return "known bug (codegen/Pipeline.cpp, reported): memref.copy into a "
-           "strided view (from tensor.pad, insert_slice, ...) lowers to a "
-           "call to memrefCopy, which compiled modules do not link";
-  return std::nullopt;
-}
-
 Tensor random(const Shape &shape, std::mt19937 &rng, double lo, double hi,
               Tensor::DType dtype) {
   return Tensor::random(shape, dtype, rng, lo, hi);

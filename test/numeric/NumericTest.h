@@ -15,9 +15,7 @@
 
 #include <gtest/gtest.h>
 
-#include <optional>
 #include <random>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -43,6 +41,10 @@ constexpr Tolerance kArith{1e-5, 1e-6};
 // chains of them (softplus, gelu, sigmoid, ...): a few ulps of each step,
 // amplified by the chain.
 constexpr Tolerance kTranscendental{1e-4, 1e-5};
+// The same with no absolute slack, for inputs chosen so that every result is
+// tiny (tails, arguments near 0), where the stable forms (log1p, expm1) must
+// keep relative accuracy.
+constexpr Tolerance kTranscendentalRelative{1e-4, 0.0};
 // Reductions and contractions over up to a few hundred terms (a matmul's
 // K = 129, a 3x3x3 convolution window, a softmax row of 129): f32
 // accumulation error grows with the number of terms and cancellation makes
@@ -52,6 +54,9 @@ constexpr Tolerance kReduction{1e-4, 1e-5};
 // norm channel of 867 elements, a mean loss): sequential f32 sums carry an
 // absolute error of order sqrt(n) * eps * |partial sum|.
 constexpr Tolerance kLongReduction{1e-4, 1e-4};
+// f64 code against the double reference: only the order of operations and
+// the libm differ.
+constexpr Tolerance kDouble{1e-12, 1e-13};
 
 /// "tensor<3x7xf32>"; rank 0 gives "tensor<f32>".
 std::string ty(const Shape &shape, const std::string &element = "f32");
@@ -130,24 +135,6 @@ private:
   std::vector<Tensor> inputs;
   std::vector<Expectation> expected;
 };
-
-/// The reason to skip when `error` is the signature of a known, reported
-/// compiler bug that the numeric tests cannot work around honestly; empty
-/// otherwise. A skip names the bug, and ends by itself once it is fixed.
-std::optional<std::string> knownBug(const std::string &error);
-
-/// Runs `statement`; a known bug (see knownBug) skips the test with its
-/// reason, any other error propagates and fails it.
-#define SKIP_IF_KNOWN_BUG(statement)                                           \
-  do {                                                                         \
-    try {                                                                      \
-      statement;                                                               \
-    } catch (const std::runtime_error &e) {                                    \
-      if (auto why = ::kiln::numeric::knownBug(e.what()))                      \
-        GTEST_SKIP() << *why;                                                  \
-      throw;                                                                   \
-    }                                                                          \
-  } while (0)
 
 /// Tensor::random with f32 values rounded to float.
 Tensor random(const Shape &shape, std::mt19937 &rng, double lo = -1.0,

@@ -38,14 +38,17 @@ std::string reduceAttrs(const Shape &axes, bool keepdims) {
   return " {" + parts[0] + (parts.size() > 1 ? ", " + parts[1] : "") + "}";
 }
 
-/// Every reduce op over every (axes, keepdims) of `axesList` on `x`.
-/// `longTol` applies when a reduction covers more than 1000 elements.
+/// Every reduce op over every axes of `axesList` on `x`; keepdims (only a
+/// reshape of the same loop nest) with the first and last of them.
 void checkReductions(const Tensor &x, const std::vector<Shape> &axesList) {
   OpBatch batch;
   std::string in = batch.in(x);
   for (const ReduceOp &op : kReduceOps)
-    for (const Shape &axes : axesList)
+    for (size_t i = 0; i < axesList.size(); ++i)
       for (bool keepdims : {false, true}) {
+        if (keepdims && i != 0 && i + 1 != axesList.size())
+          continue;
+        const Shape &axes = axesList[i];
         Tensor r = op.reference(x, axes, keepdims);
         int64_t reduced = x.numel() / std::max<int64_t>(r.numel(), 1);
         Tolerance tol = op.exact         ? kExact
@@ -56,7 +59,7 @@ void checkReductions(const Tensor &x, const std::vector<Shape> &axesList) {
                            " -> " + ty(r),
                        r, tol, op.name + attrs);
       }
-  SKIP_IF_KNOWN_BUG(batch.check());
+  batch.check();
 }
 
 using ReduceTest = NumericTest;
@@ -111,7 +114,7 @@ TEST_F(ArgMaxTest, TiesAxesAndKeepdims) {
   // -inf everywhere: the first (or last) index, not the initial value.
   add(Tensor({2, 3}, {-kInf, -kInf, -kInf, 1, -kInf, 1}));
   add(rand({1}, -1, 1));
-  SKIP_IF_KNOWN_BUG(batch.check());
+  batch.check();
 }
 
 // i1 is unsigned (true > false), as everywhere else in kiln.
@@ -127,7 +130,7 @@ TEST_F(ArgMaxTest, Bool) {
                        ty(r),
                    r, kExact, attrs);
   }
-  SKIP_IF_KNOWN_BUG(batch.check());
+  batch.check();
 }
 
 using SoftmaxTest = NumericTest;
@@ -143,7 +146,7 @@ void checkSoftmax(const Tensor &x, const std::vector<int64_t> &axes) {
     batch.expectOp("kiln.log_softmax " + in + attrs + " : " + ty(x),
                    ref::logSoftmax(x, axis), kReduction, "log_softmax" + attrs);
   }
-  SKIP_IF_KNOWN_BUG(batch.check());
+  batch.check();
 }
 
 TEST_F(SoftmaxTest, Axes) {
