@@ -177,11 +177,14 @@ LogicalResult MaxPool2DOp::buildGradients(KilnBuilder &b, ArrayRef<Value> rg,
   Windows w = windows(in, out, getKernelSize(), getStrides(), getPadding(),
                       dil[0], dil[1]);
   // -inf padding never equals a window's maximum.
-  Value padded = PadOp::create(
-      b, x, ArrayRef<int64_t>{0, 0, w.pt, w.pl},
-      ArrayRef<int64_t>{0, 0, w.full[2] - in.getDimSize(2) - w.pt,
-                        w.full[3] - in.getDimSize(3) - w.pl},
-      PadMode::constant, APFloat::getInf(APFloat::IEEEdouble(), true));
+  int64_t padBottom = w.full[2] - in.getDimSize(2) - w.pt;
+  int64_t padRight = w.full[3] - in.getDimSize(3) - w.pl;
+  Value padded = x;
+  if (w.pt || w.pl || padBottom || padRight)
+    padded = PadOp::create(b, x, ArrayRef<int64_t>{0, 0, w.pt, w.pl},
+                           ArrayRef<int64_t>{0, 0, padBottom, padRight},
+                           PadMode::constant,
+                           APFloat::getInf(APFloat::IEEEdouble(), true));
   Value remaining = g, zero = scalarLike(b, g, 0.0);
   auto os = out.getShape();
   og.push_back(scatterWindows(b, w, in, [&](int64_t i, int64_t j) {
