@@ -1,5 +1,5 @@
 // RUN: kiln-opt %s --kiln-autodiff --split-input-file --verify-diagnostics
-// RUN: kiln-opt %s --kiln-autodiff=wrt=some --split-input-file 2>&1 | FileCheck %s --check-prefix=WRT
+// RUN: not kiln-opt %s --kiln-autodiff=wrt=some --split-input-file 2>&1 | FileCheck %s --check-prefix=WRT
 
 // An op without a gradient on the path from a trainable argument to the
 // loss is an error at that op.
