@@ -71,6 +71,23 @@ struct TempFile {
   ~TempFile() { llvm::sys::fs::remove(path); }
 };
 
+/// "file:line:col" for a file location (possibly inside a fused or named
+/// one), the printed location otherwise.
+std::string locationText(Location loc) {
+  if (auto flc = dyn_cast<FileLineColLoc>(loc))
+    return (flc.getFilename().str() + ":" + std::to_string(flc.getLine()) +
+            ":" + std::to_string(flc.getColumn()));
+  if (auto name = dyn_cast<NameLoc>(loc))
+    return locationText(name.getChildLoc());
+  if (auto fused = dyn_cast<FusedLoc>(loc))
+    if (!fused.getLocations().empty())
+      return locationText(fused.getLocations().front());
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << loc;
+  return s;
+}
+
 /// Collects error diagnostics (with their notes) as text. Warnings are not
 /// failures and are dropped, so that the message shows only what broke.
 class ErrorCollector {
@@ -80,13 +97,14 @@ public:
           if (diag.getSeverity() != DiagnosticSeverity::Error)
             return success();
           llvm::raw_string_ostream os(text);
-          os << diag.getLocation() << ": error: " << diag.str() << "\n";
+          os << locationText(diag.getLocation()) << ": error: " << diag.str()
+             << "\n";
           for (Diagnostic &note : diag.getNotes()) {
             std::string s = note.str();
             // Notes can hold whole functions; the start is what matters.
             if (s.size() > 4000)
               s = s.substr(0, 4000) + "\n...";
-            os << note.getLocation() << ": note: " << s << "\n";
+            os << locationText(note.getLocation()) << ": note: " << s << "\n";
           }
           return success();
         }) {}
