@@ -43,6 +43,9 @@ TEST_F(MatmulTest, ShapesTransposesAndBatches) {
       {{1, 7, 3}, {3, 17, 7}, true, true},
       {{3, 129, 7}, {1, 129, 17}, true, false},
       {{1, 1, 3}, {3, 1}},
+      // K = 1 (an outer product); batch dims broadcast on both sides.
+      {{17, 1}, {1, 7}},
+      {{3, 1, 7, 17}, {1, 7, 17, 3}},
   };
   OpBatch batch;
   for (const Case &c : cases) {
@@ -183,7 +186,9 @@ TEST_F(PoolTest, MaxPool) {
              {{1, 3, 17, 17}, {3, 3}, {2, 1}, {1, 0, 0, 2}, {1, 1}, true},
              // Dilation with padding and ceil_mode together.
              {{1, 3, 17, 17}, {3, 2}, {3, 2}, {2, 1, 1, 1}, {2, 3}, true},
-             {{1, 1, 1, 1}, {1, 1}}},
+             {{1, 1, 1, 1}, {1, 1}},
+             // A stride larger than the kernel skips cells.
+             {{1, 3, 17, 17}, {2, 1}, {3, 4}}},
             true, rng);
 }
 
@@ -210,6 +215,7 @@ TEST_F(PoolTest, AvgPool) {
       cases[i].includePad = includePad;
   }
   cases.push_back({{3, 7, 17, 7}, {1, 7}});
+  cases.push_back({{1, 3, 17, 17}, {2, 1}, {3, 4}});
   cases.push_back({{1, 3, 7, 7}, {7, 7}});
   checkPool(cases, false, rng);
 }
