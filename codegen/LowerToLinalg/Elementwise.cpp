@@ -68,13 +68,52 @@ Value scalarOf(ReluOp, OpBuilder &b, Location loc, ValueRange args) {
 Value scalarOf(ErfOp, OpBuilder &b, Location loc, ValueRange args) {
   return math::ErfOp::create(b, loc, args[0]);
 }
+// math.log1p and math.expm1 lower to log(1 + x) and exp(x) - 1 in LLVM,
+// which loses every digit of a tiny x. These forms correct the rounding of
+// 1 + x (and of exp(x)) with one division (Goldberg, "What every computer
+// scientist should know about floating-point arithmetic", theorem 4; Kahan
+// for expm1), stay elementwise and vectorize.
+
+/// log(1 + x) = log(u) * x / (u - 1) with u = 1 + x rounded.
+Value log1p(OpBuilder &b, Location loc, Value x) {
+  Value one = constantLike(b, loc, x, 1.0);
+  Value u = arith::AddFOp::create(b, loc, one, x);
+  Value d = arith::SubFOp::create(b, loc, u, one);
+  Value r = arith::MulFOp::create(b, loc, math::LogOp::create(b, loc, u),
+                                  arith::DivFOp::create(b, loc, x, d));
+  // u == 1: x is below rounding and log1p(x) = x; u infinite: log(u).
+  Value tiny = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, u, one);
+  Value huge = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, u,
+                                     constantLike(b, loc, x, INFINITY));
+  r = arith::SelectOp::create(b, loc, huge, u, r);
+  return arith::SelectOp::create(b, loc, tiny, x, r);
+}
+
+/// exp(x) - 1 = (u - 1) * x / log(u) with u = exp(x) rounded.
+Value expm1(OpBuilder &b, Location loc, Value x) {
+  Value one = constantLike(b, loc, x, 1.0);
+  Value u = math::ExpOp::create(b, loc, x);
+  Value um1 = arith::SubFOp::create(b, loc, u, one);
+  Value r = arith::MulFOp::create(
+      b, loc, um1,
+      arith::DivFOp::create(b, loc, x, math::LogOp::create(b, loc, u)));
+  auto is = [&](Value v, double c) {
+    return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, v,
+                                 constantLike(b, loc, x, c));
+  };
+  // u == 1: expm1(x) = x; u - 1 == -1 (x very negative) or u infinite: u - 1.
+  r = arith::SelectOp::create(b, loc, is(um1, -1.0), um1, r);
+  r = arith::SelectOp::create(b, loc, is(u, INFINITY), um1, r);
+  return arith::SelectOp::create(b, loc, is(u, 1.0), x, r);
+}
+
 Value softplus(OpBuilder &b, Location loc, Value x) {
   // max(x, 0) + log1p(exp(-|x|)): exact and never overflows.
   Value zero = constantLike(b, loc, x, 0.0);
   Value negAbs = arith::NegFOp::create(b, loc, math::AbsFOp::create(b, loc, x));
   return arith::AddFOp::create(
       b, loc, arith::MaximumFOp::create(b, loc, x, zero),
-      math::Log1pOp::create(b, loc, math::ExpOp::create(b, loc, negAbs)));
+      log1p(b, loc, math::ExpOp::create(b, loc, negAbs)));
 }
 Value scalarOf(SoftplusOp, OpBuilder &b, Location loc, ValueRange args) {
   return softplus(b, loc, args[0]);
@@ -92,7 +131,7 @@ Value scalarOf(LeakyReluOp op, OpBuilder &b, Location loc, ValueRange args) {
 /// alpha * (exp(x) - 1), the negative branch of elu and selu.
 Value eluTail(OpBuilder &b, Location loc, Value x, float alpha) {
   return arith::MulFOp::create(b, loc, constantLike(b, loc, x, alpha),
-                               math::ExpM1Op::create(b, loc, x));
+                               expm1(b, loc, x));
 }
 Value scalarOf(EluOp op, OpBuilder &b, Location loc, ValueRange args) {
   return positiveOr(b, loc, args[0],

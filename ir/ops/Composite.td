@@ -85,7 +85,11 @@ def Kiln_MultiHeadAttentionOp : Kiln_Op<"multi_head_attention", [Pure,
     [E]. Each head h of size D = E / num_heads computes
     softmax(Q_h K_h^T / sqrt(D) + mask) V_h; the heads are concatenated and
     projected by `w_o`. The optional `mask` is [Tq, Tk] or [B, Tq, Tk]: i1
-    (true = attend) or a float added to the scores. The result is [B, Tq, E].
+    (true = attend) or a float added to the scores. A masked-out score is
+    the lowest finite value of the element type rather than -inf, so a query
+    whose keys are all masked attends uniformly instead of producing NaN
+    (PyTorch gives NaN there; a NaN would poison a whole training step).
+    The result is [B, Tq, E].
   }];
   let arguments = (ins Kiln_FloatTensor:$query, Kiln_FloatTensor:$key,
       Kiln_FloatTensor:$value, Kiln_FloatTensor:$w_q, Kiln_FloatTensor:$w_k,

@@ -266,7 +266,9 @@ Tensor sigmoid(const Tensor &input) {
   return mapUnary("sigmoid", input, sigmoidOf);
 }
 Tensor relu(const Tensor &input) {
-  return mapUnary("relu", input, [](double x) { return x > 0 ? x : 0.0; });
+  // max(x, 0) propagating NaN, like PyTorch and the lowering's maximumf.
+  return mapUnary("relu", input,
+                  [](double x) { return std::isnan(x) || x > 0 ? x : 0.0; });
 }
 Tensor erf(const Tensor &input) {
   return mapUnary("erf", input, [](double x) { return std::erf(x); });
@@ -1292,6 +1294,9 @@ Tensor multiHeadAttention(const Tensor &query, const Tensor &key,
          v = project(value, wV, bV);
   int64_t dh = e / numHeads;
   double scale = 1.0 / std::sqrt(static_cast<double>(dh));
+  const double lowestFinite = query.dtype == Tensor::F64
+                                  ? std::numeric_limits<double>::lowest()
+                                  : std::numeric_limits<float>::lowest();
   Tensor heads = Tensor::zeros({batch, tq, e}, query.dtype);
   for (int64_t b = 0; b < batch; ++b)
     for (int64_t hd = 0; hd < numHeads; ++hd)
@@ -1305,18 +1310,25 @@ Tensor multiHeadAttention(const Tensor &query, const Tensor &key,
           if (mask) {
             double m =
                 mask->rank() == 2 ? mask->at({i, j}) : mask->at({b, i, j});
+            // A masked score is the lowest finite value, not -inf: a row
+            // with every key masked then attends uniformly instead of NaN.
             if (mask->dtype == Tensor::I1)
-              s = m != 0 ? s : -kInf;
+              s = m != 0 ? s : lowestFinite;
             else
               s += m;
           }
           scores[j] = s;
         }
-        double lse = logSumExpOf(scores);
+        // Max-shifted weights: m + log(sum) would round away log(sum)
+        // next to a huge masked score.
+        double m = maxOf(scores), total = 0;
+        std::vector<double> weights(tk);
+        for (int64_t j = 0; j < tk; ++j)
+          total += weights[j] = std::exp(scores[j] - m);
         for (int64_t p = 0; p < dh; ++p) {
           double sum = 0;
           for (int64_t j = 0; j < tk; ++j)
-            sum += std::exp(scores[j] - lse) * v.at({b, j, hd * dh + p});
+            sum += weights[j] / total * v.at({b, j, hd * dh + p});
           heads.at({b, i, hd * dh + p}) = sum;
         }
       }
