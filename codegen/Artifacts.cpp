@@ -158,16 +158,29 @@ bool writeArchive(const std::string &objectPath, const std::string &outPath,
   return true;
 }
 
+/// Parallel loops call libomp; the rpath finds it without LD_LIBRARY_PATH.
+static const std::vector<std::string> &openmpArgs() {
+  static const std::vector<std::string> args = {
+      "-L" KILN_LIBOMP_DIR, "-Wl,-rpath," KILN_LIBOMP_DIR, "-lomp"};
+  return args;
+}
+
 bool linkShared(const std::string &objectPath, const std::string &outPath,
                 std::string &error) {
-  return runDriver({"-shared", "-o", outPath, objectPath, "-lm"}, error);
+  std::vector<std::string> args = {"-shared", "-o", outPath, objectPath};
+  llvm::append_range(args, openmpArgs());
+  args.push_back("-lm");
+  return runDriver(args, error);
 }
 
 bool linkExecutable(const std::string &objectPath, const std::string &outPath,
                     std::string &error) {
-  return runDriver({"-o", outPath, objectPath, KILN_DRIVER_MAIN_LIB,
-                    KILN_RUNTIME_LIB, "-lstdc++", "-lm", "-lpthread", "-lz"},
-                   error);
+  std::vector<std::string> args = {"-o", outPath, objectPath,
+                                   KILN_DRIVER_MAIN_LIB, KILN_RUNTIME_LIB};
+  llvm::append_range(args, openmpArgs());
+  llvm::append_range(
+      args, std::vector<std::string>{"-lstdc++", "-lm", "-lpthread", "-lz"});
+  return runDriver(args, error);
 }
 
 } // namespace kiln

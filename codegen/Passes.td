@@ -59,4 +59,42 @@ def KilnLowerCopies : Pass<"kiln-lower-copies"> {
   let dependentDialects = ["mlir::linalg::LinalgDialect"];
 }
 
+def KilnScheduleMatmul : Pass<"kiln-schedule-matmul", "mlir::func::FuncOp"> {
+  let summary = "Pack, tile and vectorize 2-D f32 linalg.matmul on tensors";
+  let description = [{
+    For each 2-D f32 `linalg.matmul` on static tensors, applies the stage A
+    transform schedule of docs/notes/matmul-schedule.md with tile sizes from
+    the cost model: A, B and C packed to the mmt4d layout (zero padded),
+    an `scf.forall` over C blocks (the threads), a K block loop and an
+    mr x nr register tile held in `scf.for` iter_args as a vector
+    contraction. Marks the function `kiln.scheduled` for kiln-lower-vectors.
+    Other ops are left alone.
+  }];
+  let options = [
+    Option<"threads", "threads", "unsigned", "0",
+           "Threads the forall is split for (0: assume 2)">
+  ];
+  let dependentDialects = [
+    "mlir::transform::TransformDialect", "mlir::linalg::LinalgDialect",
+    "mlir::scf::SCFDialect", "mlir::tensor::TensorDialect",
+    "mlir::vector::VectorDialect", "mlir::affine::AffineDialect",
+    "mlir::arith::ArithDialect", "mlir::ub::UBDialect"
+  ];
+}
+
+def KilnLowerVectors : Pass<"kiln-lower-vectors", "mlir::func::FuncOp"> {
+  let summary = "Lower the scheduled vector code to 1-D vectors and FMAs";
+  let description = [{
+    Stage B of the matmul schedule, on buffers, for the functions
+    kiln-schedule-matmul marked: `scf.forall` becomes `scf.parallel` (for
+    convert-scf-to-openmp), contractions become `vector.fma` outer
+    products, transfers become 1-D (masked) loads and stores.
+  }];
+  let dependentDialects = [
+    "mlir::transform::TransformDialect", "mlir::scf::SCFDialect",
+    "mlir::vector::VectorDialect", "mlir::memref::MemRefDialect",
+    "mlir::arith::ArithDialect", "mlir::ub::UBDialect"
+  ];
+}
+
 #endif // KILN_CODEGEN_PASSES_TD

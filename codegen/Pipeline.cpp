@@ -8,6 +8,8 @@
 
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Affine/IR/ValueBoundsOpInterfaceImpl.h"
+#include "mlir/Dialect/Arith/IR/ValueBoundsOpInterfaceImpl.h"
 #include "mlir/Dialect/Arith/Transforms/BufferizableOpInterfaceImpl.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Bufferization/Transforms/FuncBufferizableOpInterfaceImpl.h"
@@ -15,15 +17,36 @@
 #include "mlir/Dialect/ControlFlow/IR/ControlFlow.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Linalg/IR/ValueBoundsOpInterfaceImpl.h"
 #include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/Linalg/TransformOps/DialectExtension.h"
 #include "mlir/Dialect/Linalg/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/Linalg/Transforms/SubsetInsertionOpInterfaceImpl.h"
+#include "mlir/Dialect/Linalg/Transforms/TilingInterfaceImpl.h"
+#include "mlir/Dialect/MemRef/IR/ValueBoundsOpInterfaceImpl.h"
+#include "mlir/Dialect/MemRef/TransformOps/MemRefTransformOps.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/OpenMP/OpenMPDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/SCF/IR/ValueBoundsOpInterfaceImpl.h"
+#include "mlir/Dialect/SCF/TransformOps/SCFTransformOps.h"
 #include "mlir/Dialect/SCF/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/Tensor/IR/ValueBoundsOpInterfaceImpl.h"
+#include "mlir/Dialect/Tensor/TransformOps/TensorTransformOps.h"
 #include "mlir/Dialect/Tensor/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/Tensor/Transforms/SubsetInsertionOpInterfaceImpl.h"
+#include "mlir/Dialect/Transform/IR/TransformDialect.h"
+#include "mlir/Dialect/Transform/LoopExtension/LoopExtension.h"
+#include "mlir/Dialect/UB/IR/UBOps.h"
+#include "mlir/Dialect/Vector/IR/ValueBoundsOpInterfaceImpl.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Dialect/Vector/TransformOps/VectorTransformOps.h"
+#include "mlir/Dialect/Vector/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/Vector/Transforms/SubsetOpInterfaceImpl.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
 #include "mlir/Transforms/Passes.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
@@ -40,11 +63,34 @@ Pipeline::Pipeline(CompileOptions options) : opts(std::move(options)) {}
 Pipeline::~Pipeline() = default;
 
 void Pipeline::registerDialects(DialectRegistry &registry) {
-  registry.insert<
-      KilnDialect, func::FuncDialect, arith::ArithDialect, math::MathDialect,
-      linalg::LinalgDialect, tensor::TensorDialect, memref::MemRefDialect,
-      bufferization::BufferizationDialect, scf::SCFDialect,
-      cf::ControlFlowDialect, affine::AffineDialect, LLVM::LLVMDialect>();
+  registry
+      .insert<KilnDialect, func::FuncDialect, arith::ArithDialect,
+              math::MathDialect, linalg::LinalgDialect, tensor::TensorDialect,
+              memref::MemRefDialect, bufferization::BufferizationDialect,
+              scf::SCFDialect, cf::ControlFlowDialect, affine::AffineDialect,
+              LLVM::LLVMDialect, vector::VectorDialect, ub::UBDialect,
+              omp::OpenMPDialect, transform::TransformDialect>();
+  // The matmul schedule (kiln-schedule-matmul, kiln-lower-vectors): the
+  // transform ops it uses, and the interfaces tiling, subset hoisting and
+  // bufferization of vector code need.
+  linalg::registerTransformDialectExtension(registry);
+  scf::registerTransformDialectExtension(registry);
+  tensor::registerTransformDialectExtension(registry);
+  vector::registerTransformDialectExtension(registry);
+  memref::registerTransformDialectExtension(registry);
+  transform::registerLoopExtension(registry);
+  linalg::registerTilingInterfaceExternalModels(registry);
+  linalg::registerSubsetOpInterfaceExternalModels(registry);
+  tensor::registerSubsetOpInterfaceExternalModels(registry);
+  vector::registerSubsetOpInterfaceExternalModels(registry);
+  vector::registerBufferizableOpInterfaceExternalModels(registry);
+  affine::registerValueBoundsOpInterfaceExternalModels(registry);
+  arith::registerValueBoundsOpInterfaceExternalModels(registry);
+  linalg::registerValueBoundsOpInterfaceExternalModels(registry);
+  memref::registerValueBoundsOpInterfaceExternalModels(registry);
+  scf::registerValueBoundsOpInterfaceExternalModels(registry);
+  tensor::registerValueBoundsOpInterfaceExternalModels(registry);
+  vector::registerValueBoundsOpInterfaceExternalModels(registry);
   arith::registerBufferizableOpInterfaceExternalModels(registry);
   linalg::registerBufferizableOpInterfaceExternalModels(registry);
   tensor::registerBufferizableOpInterfaceExternalModels(registry);
@@ -53,6 +99,7 @@ void Pipeline::registerDialects(DialectRegistry &registry) {
       registry);
   registerBuiltinDialectTranslation(registry);
   registerLLVMDialectTranslation(registry);
+  registerOpenMPDialectTranslation(registry);
 }
 
 int dtypeCode(Type t) {
@@ -182,7 +229,7 @@ LogicalResult checkEntryPoints(ModuleOp module) {
   return success();
 }
 
-void buildPipeline(OpPassManager &pm) {
+void buildPipeline(OpPassManager &pm, const CompileOptions &opts) {
   // kiln level: composite layers and higher-level ops into primitives.
   pm.addPass(createKilnDecompose());
   pm.addPass(createKilnExpand());
@@ -195,6 +242,13 @@ void buildPipeline(OpPassManager &pm) {
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 
+  // 2-D f32 matmuls: packed, tiled for threads and registers, vectorized.
+  KilnScheduleMatmulOptions schedule;
+  schedule.threads = opts.threads;
+  pm.addNestedPass<func::FuncOp>(createKilnScheduleMatmul(schedule));
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+
   // Buffers: results become out-parameters, intermediates go to the arena.
   pm.addPass(bufferization::createEmptyTensorEliminationPass());
   bufferization::OneShotBufferizePassOptions bufferize;
@@ -202,6 +256,10 @@ void buildPipeline(OpPassManager &pm) {
   bufferize.functionBoundaryTypeConversion =
       bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  // Folds the iter_args chain of a scheduled result down to its alloc, so
+  // that the out-parameter replaces the alloc instead of being copied into.
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
   bufferization::BufferResultsToOutParamsPassOptions outParams;
   outParams.hoistStaticAllocs = true;
   outParams.modifyPublicFunctions = true;
@@ -209,15 +267,25 @@ void buildPipeline(OpPassManager &pm) {
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   pm.addPass(createKilnPlanMemory());
+  pm.addNestedPass<func::FuncOp>(createKilnLowerVectors());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
 
-  // Loops, then the LLVM dialect. Entry points take bare pointers.
+  // Loops, then the LLVM dialect. Entry points take bare pointers. The
+  // schedule's scf.parallel loops become OpenMP; canonicalize removes the
+  // memref.alloca_scope that leaves, which scf-to-cf cannot lower.
   pm.addPass(createKilnLowerCopies());
+  ConvertSCFToOpenMPPassOptions openmp;
+  openmp.numThreads = opts.threads;
+  pm.addPass(createConvertSCFToOpenMPPass(openmp));
+  pm.addPass(createCanonicalizerPass());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createConvertVectorToLLVMPass());
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());
   pm.addPass(createArithToLLVMConversionPass());
@@ -226,6 +294,9 @@ void buildPipeline(OpPassManager &pm) {
   funcOptions.useBarePtrCallConv = true;
   pm.addPass(createConvertFuncToLLVMPass(funcOptions));
   pm.addPass(createConvertControlFlowToLLVMPass());
+  // Padding values of masked transfers.
+  pm.addPass(createUBToLLVMConversionPass());
+  pm.addPass(createConvertOpenMPToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
   pm.addPass(createCanonicalizerPass());
 }
@@ -255,7 +326,7 @@ LogicalResult Pipeline::lowerToLLVMDialect(ModuleOp module) {
   }
 
   PassManager pm(module.getContext());
-  buildPipeline(pm);
+  buildPipeline(pm, opts);
   std::string passNames;
   llvm::raw_string_ostream pipelineText(passNames);
   pm.printAsTextualPipeline(pipelineText);

@@ -38,6 +38,9 @@ struct CompileOptions {
   std::string dumpIrDir;
   /// Dumps elide constants with more elements than this (0: never).
   unsigned elideConstantsOver = 16;
+  /// OpenMP threads of the generated code's parallel loops (0: OpenMP's
+  /// default, OMP_NUM_THREADS or one per core).
+  unsigned threads = 0;
 };
 
 /// One argument or result of an entry point.

@@ -26,7 +26,7 @@
 // LINALG: linalg.matmul
 // LINALG-NOT: kiln.
 // RUN: cat %t/dump/*-kiln-plan-memory.mlir | FileCheck %s --check-prefix=PLAN
-// PLAN: func.func @predict({{.*}}, %{{.+}}: memref<{{[0-9]+}}xi8>) attributes {kiln.arena_size = {{[0-9]+}} : i64}
+// PLAN: func.func @predict({{.*}}, %{{.+}}: memref<{{[0-9]+}}xi8>) attributes {kiln.arena_size = {{[0-9]+}} : i64{{.*}}}
 // PLAN: memref.view
 
 // Large constants (more than 16 elements) are elided in dumps; small ones

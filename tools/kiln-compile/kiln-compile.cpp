@@ -89,6 +89,15 @@ bool writeFile(const std::string &path, llvm::StringRef contents) {
 } // namespace
 
 int main(int argc, char **argv) {
+  // libLLVM registers a `-threads` option of its own, which kiln-compile
+  // does not use: move it aside so that --threads is ours.
+  if (cl::Option *llvmThreads = cl::getRegisteredOptions().lookup("threads"))
+    llvmThreads->setArgStr("llvm-threads");
+  static cl::opt<unsigned> numThreads(
+      "threads",
+      cl::desc("Threads of the generated parallel loops (OpenMP; 0, the "
+               "default: OMP_NUM_THREADS or one per core)"),
+      cl::init(0), cl::cat(category));
   llvm::InitLLVM init(argc, argv);
   cl::HideUnrelatedOptions(category);
   cl::ParseCommandLineOptions(argc, argv,
@@ -125,6 +134,7 @@ int main(int argc, char **argv) {
   options.targetCpu = targetCpu;
   options.targetFeatures = targetFeatures;
   options.optLevel = optLevel;
+  options.threads = numThreads;
   options.printIrAfterAll = printIrAfterAll;
   options.printIrAfter.assign(printIrAfter.begin(), printIrAfter.end());
   options.dumpIrDir = dumpIrDir;

@@ -1,4 +1,5 @@
-//===- kiln-opt.cpp - run kiln passes on textual IR ------------------------===//
+//===- kiln-opt.cpp - run kiln passes on textual IR
+//------------------------===//
 //
 // The driver of the lit tests: parses .mlir, runs the passes named on the
 // command line and prints the result, like mlir-opt but with only the
@@ -7,8 +8,9 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "ir/KilnDialect.h"
 #include "codegen/Passes.h"
+#include "codegen/Pipeline.h"
+#include "ir/KilnDialect.h"
 #include "passes/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -25,6 +27,9 @@ int main(int argc, char **argv) {
                   mlir::arith::ArithDialect, mlir::tensor::TensorDialect,
                   mlir::linalg::LinalgDialect, mlir::math::MathDialect,
                   mlir::memref::MemRefDialect>();
+  // What the pipeline registers, including the transform dialect that
+  // kiln-schedule-matmul interprets.
+  kiln::Pipeline::registerDialects(registry);
   kiln::registerKilnPasses();
   kiln::registerKilnCodegenPasses();
   mlir::registerCanonicalizerPass();

@@ -1,0 +1,52 @@
+//===- CostModel.cpp - tile sizes for kiln's generated kernels ------------===//
+
+#include "codegen/CostModel.h"
+
+#include <algorithm>
+
+namespace kiln {
+
+namespace {
+int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+} // namespace
+
+MatmulTiles chooseMatmulTiles(const TargetModel &target, int64_t m, int64_t n,
+                              int64_t k, unsigned threads) {
+  MatmulTiles t;
+  const int64_t v = target.vectorLanes;
+  // Register tile: two vectors per row of C. One k step holds mr*nr/V
+  // accumulators, nr/V B vectors and one A broadcast, all in registers; take
+  // the most rows that fit (AVX2: 2*mr + 3 <= 16, so 6x16). Fewer than
+  // fmaInFlight accumulators would leave the FMA pipes idle, more spill.
+  t.nr = 2 * v;
+  int64_t perRow = t.nr / v;
+  t.mr = std::max<int64_t>(1, (target.vectorRegisters - perRow - 1) / perRow);
+  // kc: the A and B micro-panels, (mr + nr) * kc floats, stay in 3/4 of L1
+  // (AVX2: kc <= 279); a multiple of 64 keeps the K loop's trip count even.
+  int64_t kc = target.l1Bytes * 3 / 4 / ((t.mr + t.nr) * 4);
+  t.kc = std::max<int64_t>(64, kc / 64 * 64);
+  // The forall block (one task): at most 16 x 8 register tiles, 96 x 128 on
+  // AVX2, measured as good as any TM/TN with (TM + TN) * kc * 4 <= L2 / 2.
+  int64_t maxM1 = 16, maxN1 = 8;
+  while ((maxM1 * t.mr + maxN1 * t.nr) * t.kc * 4 > target.l2Bytes / 2 &&
+         maxM1 > 1)
+    maxM1 /= 2;
+  int64_t m1 = ceilDiv(m, t.mr), n1 = ceilDiv(n, t.nr);
+  int64_t mBlocks = ceilDiv(m1, maxM1), nBlocks = ceilDiv(n1, maxN1);
+  // At least two tasks per thread, of equal size: choose the block counts
+  // first, then the sizes (splitting N first keeps A's panel shared).
+  int64_t minTasks = 2 * (threads ? threads : 2);
+  while (mBlocks * nBlocks < minTasks) {
+    if (nBlocks < n1)
+      ++nBlocks;
+    else if (mBlocks < m1)
+      ++mBlocks;
+    else
+      break;
+  }
+  t.forallM1 = ceilDiv(m1, mBlocks);
+  t.forallN1 = ceilDiv(n1, nBlocks);
+  return t;
+}
+
+} // namespace kiln

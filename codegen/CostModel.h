@@ -1,0 +1,46 @@
+//===- CostModel.h - tile sizes for kiln's generated kernels ----*- C++ -*-===//
+//
+// A small analytic model of the target CPU, and the tile sizes of the packed
+// matmul schedule derived from it (docs/notes/matmul-schedule.md, "Tile
+// sizes").
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef KILN_CODEGEN_COSTMODEL_H
+#define KILN_CODEGEN_COSTMODEL_H
+
+#include <cstdint>
+
+namespace kiln {
+
+/// What the schedule needs to know about the CPU. The defaults describe an
+/// AVX2 core (Zen 4/5, Haswell and later), which is also what OpenBLAS picks
+/// on the development machine.
+struct TargetModel {
+  /// f32 lanes per vector register (AVX2 ymm; 16 with AVX-512).
+  int64_t vectorLanes = 8;
+  /// Architectural vector registers (16 ymm; 32 with AVX-512).
+  int64_t vectorRegisters = 16;
+  /// FMA latency (cycles) times FMA pipes: independent accumulators needed
+  /// to keep the pipes busy.
+  int64_t fmaInFlight = 4 * 2;
+  /// Per-core data caches.
+  int64_t l1Bytes = 32 * 1024;
+  int64_t l2Bytes = 1024 * 1024;
+};
+
+/// Tile sizes of the packed matmul. The forall sizes are in packed units
+/// (blocks of mr rows and nr columns).
+struct MatmulTiles {
+  int64_t mr, nr, kc;
+  int64_t forallM1, forallN1;
+};
+
+/// Tiles for an f32 `m x k` times `k x n` product run on `threads` threads
+/// (0: unknown, assume 2).
+MatmulTiles chooseMatmulTiles(const TargetModel &target, int64_t m, int64_t n,
+                              int64_t k, unsigned threads);
+
+} // namespace kiln
+
+#endif // KILN_CODEGEN_COSTMODEL_H

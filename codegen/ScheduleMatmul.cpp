@@ -1,0 +1,245 @@
+//===- ScheduleMatmul.cpp - packed, vectorized, threaded f32 matmul -------===//
+//
+// The transform schedule of docs/notes/matmul-schedule.md: stage A (tensors)
+// per matmul in kiln-schedule-matmul, stage B (buffers) per function in
+// kiln-lower-vectors. The sequences are generated as text, so that
+// --print-ir-after shows what ran, and applied with the transform
+// interpreter to one function at a time.
+//
+//===----------------------------------------------------------------------===//
+
+#include "codegen/CostModel.h"
+#include "codegen/Passes.h"
+
+#include "mlir/Dialect/Transform/Interfaces/TransformInterfaces.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Parser/Parser.h"
+
+#include <cstring>
+#include <string>
+
+namespace kiln {
+#define GEN_PASS_DEF_KILNSCHEDULEMATMUL
+#define GEN_PASS_DEF_KILNLOWERVECTORS
+#include "codegen/Passes.h.inc"
+} // namespace kiln
+
+using namespace mlir;
+
+namespace kiln {
+namespace {
+
+constexpr StringLiteral kTarget = "kiln.schedule_target";
+constexpr StringLiteral kScheduled = "kiln.scheduled";
+
+/// Stage A for the one matmul marked kTarget in the function %root.
+/// $mr, $nr: register tile; $kc: K block; $fm1, $fn1: forall tile in
+/// packed units (M1, N1); $tm, $tn: the same in elements (for the unpack).
+const char *kStageA = R"mlir(
+transform.sequence failures(propagate) {
+^bb0(%root: !transform.any_op):
+  // 1. pack: A -> [M/mr][K][mr][1], B -> [N/nr][K][nr][1],
+  //    C -> [M/mr][N/nr][mr][nr] (mmt4d layout, zero padded)
+  %mm = transform.structured.match ops{["linalg.matmul"]} attributes{kiln.schedule_target} in %root : (!transform.any_op) -> !transform.any_op
+  %p = transform.structured.pack %mm packed_sizes = [$mr, $nr, 1] : (!transform.any_op) -> (!transform.op<"linalg.generic">)
+  %pb = transform.get_producer_of_operand %p[1] : (!transform.op<"linalg.generic">) -> (!transform.op<"linalg.pack">)
+  %g, %pkb, %e = transform.structured.pack_transpose %pb with_compute_op(%p) outer_perm = [1, 0] : (!transform.op<"linalg.pack">, !transform.op<"linalg.generic">) -> (!transform.op<"linalg.generic">, !transform.op<"linalg.pack">, !transform.any_op)
+  transform.apply_patterns to %root {
+    transform.apply_patterns.canonicalization
+  } : !transform.any_op
+  // 2. packed matmul: threads over (M1, N1) blocks, K blocks, then one
+  //    mr x nr register tile per (m1, n1), k innermost
+  %ga = transform.cast %g : !transform.op<"linalg.generic"> to !transform.any_op
+  %fill = transform.get_producer_of_operand %g[2] : (!transform.op<"linalg.generic">) -> !transform.any_op
+  %pA = transform.get_producer_of_operand %g[0] : (!transform.op<"linalg.generic">) -> !transform.any_op
+  %pB = transform.get_producer_of_operand %g[1] : (!transform.op<"linalg.generic">) -> !transform.any_op
+  %unp = transform.get_consumers_of_result %g[0] : (!transform.op<"linalg.generic">) -> !transform.any_op
+  %tiled, %forall = transform.structured.tile_using_forall %ga tile_sizes [$fm1, $fn1] : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
+  %ff, %f2 = transform.structured.fuse_into_containing_op %fill into %forall : (!transform.any_op, !transform.any_op) -> (!transform.any_op, !transform.any_op)
+  %t2, %lk = transform.structured.tile_using_for %tiled tile_sizes [0, 0, $kc] : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
+  %t3, %l1, %l2, %l3 = transform.structured.tile_using_for %t2 tile_sizes [1, 1, 1] : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op, !transform.any_op)
+  %ft, %fl1, %fl2 = transform.structured.tile_using_for %ff tile_sizes [1, 1] : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op)
+  // 3. packs: threads over outer blocks, then 8 k-steps of one mr (nr) row
+  //    group per vector op (masked at the edges)
+  %fpA, %fA = transform.structured.tile_using_forall %pA tile_sizes [$fm1] : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
+  %tpA, %lpA:2 = transform.structured.tile_using_for %fpA tile_sizes [1, 8] : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op)
+  %fpB, %fB = transform.structured.tile_using_forall %pB tile_sizes [$fn1] : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
+  %tpB, %lpB:2 = transform.structured.tile_using_for %fpB tile_sizes [1, 8] : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op)
+  transform.structured.vectorize %tpA vector_sizes [1, 8, $mr, 1] : !transform.any_op
+  transform.structured.vectorize %tpB vector_sizes [1, 8, $nr, 1] : !transform.any_op
+  // 4. unpack: threads over C blocks, one mr x nr tile per vector op
+  %fu, %fuu = transform.structured.tile_using_forall %unp tile_sizes [$tm, $tn] : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
+  %tu, %lu:2 = transform.structured.tile_using_for %fu tile_sizes [$mr, $nr] : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op)
+  transform.structured.vectorize %tu vector_sizes [1, 1, $mr, $nr] : !transform.any_op
+  // 5. vectorize the fill and the register tile (only these: the rest of
+  //    the function keeps its loops), fold the 6-D contraction to 2-D and
+  //    hoist the accumulator into iter_args while still on tensors
+  transform.structured.vectorize %ft : !transform.any_op
+  transform.structured.vectorize %t3 : !transform.any_op
+  // Before canonicalization folds the unit-dim reduction into mulf + addf
+  // (no FMA): make it a vector.contract, later lowered to vector.fma.
+  transform.apply_patterns to %root {
+    transform.apply_patterns.vector.reduction_to_contract
+    transform.apply_patterns.vector.transfer_permutation_patterns
+  } : !transform.any_op
+  transform.apply_patterns to %root {
+    transform.apply_patterns.canonicalization
+    transform.apply_patterns.tensor.fold_tensor_empty
+    transform.apply_patterns.tensor.fold_tensor_subset_ops_into_vector_transfers
+  } : !transform.any_op
+  transform.apply_cse to %root : !transform.any_op
+  transform.apply_patterns to %root {
+    transform.apply_patterns.vector.lower_masked_transfers
+    transform.apply_patterns.vector.reduction_to_contract
+    transform.apply_patterns.vector.transfer_permutation_patterns
+    transform.apply_patterns.vector.cast_away_vector_leading_one_dim
+    transform.apply_patterns.canonicalization
+  } : !transform.any_op
+  %all_loops = transform.structured.match interface{LoopLikeInterface} in %root : (!transform.any_op) -> !transform.any_op
+  transform.apply_licm to %all_loops : !transform.any_op
+  transform.loop.hoist_loop_invariant_subsets %all_loops : !transform.any_op
+  transform.apply_patterns to %root {
+    transform.apply_patterns.canonicalization
+  } : !transform.any_op
+  transform.apply_cse to %root : !transform.any_op
+}
+)mlir";
+
+/// Stage B, shape independent. Lowering steps that would loop forever in
+/// one pattern set stay in separate apply_patterns (pitfall 5 of the notes).
+const char *kStageB = R"mlir(
+transform.sequence failures(propagate) {
+^bb0(%root: !transform.any_op):
+  %foralls = transform.structured.match ops{["scf.forall"]} in %root : (!transform.any_op) -> !transform.any_op
+  transform.foreach %foralls : !transform.any_op {
+  ^bb0(%fa: !transform.any_op):
+    %par = transform.loop.forall_to_parallel %fa : (!transform.any_op) -> !transform.any_op
+  }
+  transform.apply_patterns to %root {
+    transform.apply_patterns.memref.fold_memref_alias_ops
+    transform.apply_patterns.canonicalization
+  } : !transform.any_op
+  %loops = transform.structured.match interface{LoopLikeInterface} in %root : (!transform.any_op) -> !transform.any_op
+  transform.apply_licm to %loops : !transform.any_op
+  transform.apply_cse to %root : !transform.any_op
+  %f3 = transform.structured.match ops{["func.func"]} in %root : (!transform.any_op) -> !transform.any_op
+  %h = transform.structured.hoist_redundant_vector_transfers %f3 : (!transform.any_op) -> !transform.any_op
+  transform.apply_patterns to %h {
+    transform.apply_patterns.vector.drop_inner_most_unit_dims_from_xfer_ops
+    transform.apply_patterns.vector.cast_away_vector_leading_one_dim
+    transform.apply_patterns.canonicalization
+  } : !transform.any_op
+  transform.apply_patterns to %h {
+    transform.apply_patterns.vector.lower_contraction lowering_strategy = "outerproduct"
+  } : !transform.any_op
+  transform.apply_patterns to %h {
+    transform.apply_patterns.vector.lower_outerproduct
+    transform.apply_patterns.vector.transfer_permutation_patterns
+    transform.apply_patterns.vector.lower_multi_reduction lowering_strategy = "innerparallel"
+  } : !transform.any_op
+  transform.apply_patterns to %h {
+    transform.apply_patterns.vector.transfer_to_scf max_transfer_rank = 1 full_unroll = true
+  } : !transform.any_op
+  transform.apply_patterns to %h {
+    transform.apply_patterns.vector.lower_transfer max_transfer_rank = 1
+  } : !transform.any_op
+  transform.apply_patterns to %h {
+    transform.apply_patterns.vector.lower_transpose lowering_strategy = "shuffle_1d"
+  } : !transform.any_op
+  transform.apply_patterns to %h {
+    transform.apply_patterns.vector.lower_shape_cast
+  } : !transform.any_op
+  transform.apply_patterns to %h {
+    transform.apply_patterns.vector.lower_broadcast
+    transform.apply_patterns.canonicalization
+  } : !transform.any_op
+}
+)mlir";
+
+/// Parses `text` and applies its sequence to `func`.
+LogicalResult applySchedule(func::FuncOp func, StringRef text) {
+  MLIRContext *ctx = func.getContext();
+  OwningOpRef<ModuleOp> schedule =
+      parseSourceString<ModuleOp>(text, ParserConfig(ctx));
+  if (!schedule)
+    return func.emitError("kiln: the generated transform schedule does not "
+                          "parse (a bug in kiln)");
+  auto sequence =
+      *schedule->getBody()->getOps<transform::TransformOpInterface>().begin();
+  return transform::applyTransforms(func, sequence);
+}
+
+/// A matmul the schedule handles: 2-D, f32, static, on tensors, with the
+/// default indexing maps.
+bool isSchedulable(linalg::MatmulOp mm) {
+  if (!mm.hasPureTensorSemantics() || mm.hasUserDefinedMaps())
+    return false;
+  for (Value v : mm->getOperands()) {
+    auto t = dyn_cast<RankedTensorType>(v.getType());
+    if (!t || t.getRank() != 2 || !t.hasStaticShape() ||
+        !t.getElementType().isF32())
+      return false;
+  }
+  return true;
+}
+
+struct ScheduleMatmul : impl::KilnScheduleMatmulBase<ScheduleMatmul> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    TargetModel target;
+    // One matmul at a time: the schedule canonicalizes the whole function,
+    // which may rewrite or merge the other matmuls, so look them up again.
+    while (true) {
+      linalg::MatmulOp mm;
+      func.walk([&](linalg::MatmulOp op) {
+        if (!isSchedulable(op))
+          return WalkResult::advance();
+        mm = op;
+        return WalkResult::interrupt();
+      });
+      if (!mm)
+        break;
+      auto lhs = cast<RankedTensorType>(mm.getInputs()[0].getType());
+      auto out = cast<RankedTensorType>(mm.getOutputs()[0].getType());
+      int64_t m = out.getDimSize(0), n = out.getDimSize(1),
+              k = lhs.getDimSize(1);
+      MatmulTiles t = chooseMatmulTiles(target, m, n, k, threads);
+      std::string text = kStageA;
+      std::pair<const char *, int64_t> params[] = {{"$mr", t.mr},
+                                                   {"$nr", t.nr},
+                                                   {"$kc", t.kc},
+                                                   {"$fm1", t.forallM1},
+                                                   {"$fn1", t.forallN1},
+                                                   {"$tm", t.forallM1 * t.mr},
+                                                   {"$tn", t.forallN1 * t.nr}};
+      for (auto [key, value] : params) {
+        std::string v = std::to_string(value);
+        for (size_t at; (at = text.find(key)) != std::string::npos;)
+          text.replace(at, strlen(key), v);
+      }
+      mm->setAttr(kTarget, UnitAttr::get(&getContext()));
+      if (failed(applySchedule(func, text))) {
+        mm.emitError("kiln-schedule-matmul: the schedule failed on this "
+                     "matmul (")
+            << m << "x" << k << "x" << n << ")";
+        return signalPassFailure();
+      }
+      func->setAttr(kScheduled, UnitAttr::get(&getContext()));
+    }
+  }
+};
+
+struct LowerVectors : impl::KilnLowerVectorsBase<LowerVectors> {
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    if (!func->removeAttr(kScheduled))
+      return;
+    if (failed(applySchedule(func, kStageB)))
+      return signalPassFailure();
+  }
+};
+
+} // namespace
+} // namespace kiln

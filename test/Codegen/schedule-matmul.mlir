@@ -1,0 +1,33 @@
+// RUN: kiln-opt %s --kiln-schedule-matmul | FileCheck %s
+
+// 17x7 times 7x129 (no tile divides): A, B and C are packed with zero
+// padding to 6x16 register tiles, C's blocks are an scf.forall (threads),
+// and the inner k loop carries one vector<6x16xf32> accumulator through a
+// vector.contract. The packs and the unpack are masked vector copies.
+// CHECK-LABEL: func.func @mm
+// CHECK-SAME: attributes {kiln.scheduled}
+// CHECK-NOT: linalg.matmul
+// CHECK: scf.forall ({{.*}}) -> (tensor<9x7x16x1xf32>)
+// CHECK: scf.forall ({{.*}}) -> (tensor<3x9x6x16xf32>)
+// CHECK: scf.for {{.*}} iter_args({{.*}}) -> (vector<6x16xf32>)
+// CHECK-NEXT: vector.transfer_read {{.*}} : tensor<3x7x6x1xf32>, vector<6x1xf32>
+// CHECK-NEXT: vector.transfer_read {{.*}} : tensor<9x7x16x1xf32>, vector<16x1xf32>
+// CHECK-NEXT: vector.contract {{.*}} : vector<6x1xf32>, vector<16x1xf32> into vector<6x16xf32>
+// CHECK: scf.forall ({{.*}}) -> (tensor<17x129xf32>)
+// CHECK: vector.create_mask {{.*}} : vector<6x16xi1>
+// CHECK-NEXT: vector.transfer_write {{.*}} : vector<6x16xf32>, tensor<?x?xf32>
+func.func @mm(%a: tensor<17x7xf32>, %b: tensor<7x129xf32>) -> tensor<17x129xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<17x129xf32>
+  %c = linalg.fill ins(%zero : f32) outs(%e : tensor<17x129xf32>) -> tensor<17x129xf32>
+  %0 = linalg.matmul ins(%a, %b : tensor<17x7xf32>, tensor<7x129xf32>) outs(%c : tensor<17x129xf32>) -> tensor<17x129xf32>
+  return %0 : tensor<17x129xf32>
+}
+
+// Integer and batched matmuls keep today's path.
+// CHECK-LABEL: func.func @int_mm
+// CHECK: linalg.matmul
+func.func @int_mm(%a: tensor<4x4xi32>, %b: tensor<4x4xi32>, %c: tensor<4x4xi32>) -> tensor<4x4xi32> {
+  %0 = linalg.matmul ins(%a, %b : tensor<4x4xi32>, tensor<4x4xi32>) outs(%c : tensor<4x4xi32>) -> tensor<4x4xi32>
+  return %0 : tensor<4x4xi32>
+}
