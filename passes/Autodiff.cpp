@@ -12,6 +12,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "passes/Autodiff.h"
 #include "ir/KilnBuilder.h"
 #include "passes/Decompose.h"
 #include "passes/Passes.h"
@@ -163,6 +164,19 @@ LogicalResult differentiate(func::FuncOp func, ArrayRef<unsigned> wrt) {
   return success();
 }
 
+} // namespace
+
+LogicalResult kiln::appendGradients(func::FuncOp func, ArrayRef<unsigned> wrt) {
+  RewritePatternSet patterns(func.getContext());
+  populateDecomposeRecurrentPatterns(patterns);
+  populateDecomposeAttentionPatterns(patterns);
+  if (failed(applyPatternsGreedily(func, std::move(patterns))))
+    return func.emitError("kiln-autodiff: decomposition did not converge");
+  return differentiate(func, wrt);
+}
+
+namespace {
+
 struct AutodiffPass : kiln::impl::KilnAutodiffBase<AutodiffPass> {
   using KilnAutodiffBase::KilnAutodiffBase;
 
@@ -180,12 +194,6 @@ struct AutodiffPass : kiln::impl::KilnAutodiffBase<AutodiffPass> {
         losses.push_back(func);
 
     SymbolTable symbols(module);
-    FrozenRewritePatternSet decompose = [&] {
-      RewritePatternSet patterns(&getContext());
-      populateDecomposeRecurrentPatterns(patterns);
-      populateDecomposeAttentionPatterns(patterns);
-      return FrozenRewritePatternSet(std::move(patterns));
-    }();
     for (func::FuncOp func : losses) {
       std::string name = (func.getSymName() + "_grad").str();
       if (symbols.lookup(name)) {
@@ -196,8 +204,7 @@ struct AutodiffPass : kiln::impl::KilnAutodiffBase<AutodiffPass> {
       auto grad = cast<func::FuncOp>(func->clone());
       grad.setSymName(name);
       symbols.insert(grad, std::next(Block::iterator(func)));
-      if (failed(applyPatternsGreedily(grad, decompose)) ||
-          failed(differentiate(grad, wrtArguments(grad, wrt == "all"))))
+      if (failed(appendGradients(grad, wrtArguments(grad, wrt == "all"))))
         return signalPassFailure();
     }
   }

@@ -4,6 +4,7 @@
 #define KILN_PASSES_PASSES_H
 
 #include "ir/KilnOps.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Pass/Pass.h"
 
 namespace kiln {

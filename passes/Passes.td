@@ -40,4 +40,80 @@ def KilnAutodiff : Pass<"kiln-autodiff", "mlir::ModuleOp"> {
   let dependentDialects = ["kiln::KilnDialect"];
 }
 
+def KilnBuildTrainStep : Pass<"kiln-build-train-step", "mlir::ModuleOp"> {
+  let summary = "Add @train_step and @eval_step for a model function";
+  let description = [{
+    Input: one public function `@model(args) -> logits` whose arguments are
+    the parameters (marked `{kiln.trainable}`, in any order) and exactly one
+    other input x. Adds
+
+      @train_step(params..., state..., %step: tensor<i64>, %x, %y)
+          -> (loss, params'..., state'...)
+      @eval_step(params..., %x, %y) -> (loss, logits)
+
+    The loss is `loss`(logits, y) with mean reduction; y is integer labels
+    (logits' shape without dim 1) for softmax_cross_entropy and nll, and
+    logits' type for mse and bce_with_logits. train_step differentiates the
+    loss (the kiln-autodiff core), optionally clips the gradients by global
+    norm, computes the learning rate from `step` (updates made so far,
+    0 first) and applies the optimizer (PyTorch's update rules). State
+    slots per parameter, parameter-major: momentum/nesterov "momentum";
+    adagrad "sum"; rmsprop "square_avg" (+ "momentum", "grad_avg"); adam,
+    adamw "m", "v"; they start at zero.
+
+    Each new parameter and state value is written into its argument with
+    `bufferization.materialize_in_destination` (tensor form, arguments
+    marked `bufferization.writable`), so one-shot bufferization updates the
+    caller's buffers in place. The tensor form has a result that must be
+    used, so train_step also returns the updated values after the loss;
+    the codegen pipeline can drop those results once bufferized, since
+    each is then its own argument (see docs). Arguments and results carry
+    `kiln.name`: "param:NAME", "state:NAME.SLOT", "step", "x", "y", "loss"
+    (updated results: "updated:" and the argument's name; each also has
+    `kiln.in_place_of = <argument index>`);
+    NAME is the parameter's kiln.name or "p<index>". The function attribute
+    `kiln.train_step` records the optimizer and the layout.
+
+    Options set to -1 take the optimizer's PyTorch default (lr: 1e-3, 1e-2
+    for adagrad and rmsprop; momentum: 0.9 for momentum/nesterov, 0 for
+    rmsprop; eps: 1e-8, 1e-10 for adagrad; weight-decay: 0, 1e-2 for adamw).
+  }];
+  let options = [
+    Option<"model", "model", "std::string", /*default=*/"\"\"",
+           "the forward function (default: the one public function with "
+           "kiln.trainable arguments)">,
+    Option<"loss", "loss", "std::string", /*default=*/"\"softmax_cross_entropy\"",
+           "softmax_cross_entropy | mse | bce_with_logits | nll">,
+    Option<"optimizer", "optimizer", "std::string", /*default=*/"\"sgd\"",
+           "sgd | momentum | nesterov | adagrad | rmsprop | adam | adamw">,
+    Option<"lr", "lr", "double", /*default=*/"-1.0", "learning rate">,
+    Option<"momentum", "momentum", "double", /*default=*/"-1.0",
+           "momentum factor (momentum, nesterov, rmsprop)">,
+    Option<"beta1", "beta1", "double", /*default=*/"0.9", "Adam beta1">,
+    Option<"beta2", "beta2", "double", /*default=*/"0.999", "Adam beta2">,
+    Option<"alpha", "alpha", "double", /*default=*/"0.99",
+           "RMSprop smoothing constant">,
+    Option<"centered", "centered", "bool", /*default=*/"false",
+           "RMSprop: normalize by the estimated variance">,
+    Option<"eps", "eps", "double", /*default=*/"-1.0",
+           "denominator term (adagrad, rmsprop, adam, adamw)">,
+    Option<"weightDecay", "weight-decay", "double", /*default=*/"-1.0",
+           "L2 penalty (decoupled for adamw)">,
+    Option<"clipNorm", "clip-norm", "double", /*default=*/"0.0",
+           "clip gradients to this global L2 norm (0: off)">,
+    Option<"schedule", "schedule", "std::string", /*default=*/"\"constant\"",
+           "learning-rate schedule: constant | step | cosine">,
+    Option<"stepSize", "step-size", "int64_t", /*default=*/"0",
+           "schedule=step: lr * gamma^floor(step / step-size)">,
+    Option<"gamma", "gamma", "double", /*default=*/"0.1",
+           "schedule=step: decay factor">,
+    Option<"totalSteps", "total-steps", "int64_t", /*default=*/"0",
+           "schedule=cosine: steps to reach lr-min">,
+    Option<"lrMin", "lr-min", "double", /*default=*/"0.0",
+           "schedule=cosine: final learning rate">
+  ];
+  let dependentDialects = ["kiln::KilnDialect",
+                           "mlir::bufferization::BufferizationDialect"];
+}
+
 #endif // KILN_PASSES_TD

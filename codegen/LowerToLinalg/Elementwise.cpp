@@ -52,6 +52,12 @@ Value scalarOf(ReciprocalOp, OpBuilder &b, Location loc, ValueRange args) {
 Value scalarOf(TanhOp, OpBuilder &b, Location loc, ValueRange args) {
   return math::TanhOp::create(b, loc, args[0]);
 }
+Value scalarOf(CosOp, OpBuilder &b, Location loc, ValueRange args) {
+  return math::CosOp::create(b, loc, args[0]);
+}
+Value scalarOf(SinOp, OpBuilder &b, Location loc, ValueRange args) {
+  return math::SinOp::create(b, loc, args[0]);
+}
 Value scalarOf(SigmoidOp, OpBuilder &b, Location loc, ValueRange args) {
   // 1 / (1 + exp(-x)): exp overflows to inf for very negative x and the
   // result correctly becomes 0.
@@ -387,7 +393,8 @@ void kiln::populateElementwiseLowering(RewritePatternSet &patterns) {
       LowerElementwise<NegOp>, LowerElementwise<AbsOp>, LowerElementwise<ExpOp>,
       LowerElementwise<LogOp>, LowerElementwise<SqrtOp>,
       LowerElementwise<RsqrtOp>, LowerElementwise<ReciprocalOp>,
-      LowerElementwise<TanhOp>, LowerElementwise<SigmoidOp>,
+      LowerElementwise<TanhOp>, LowerElementwise<CosOp>,
+      LowerElementwise<SinOp>, LowerElementwise<SigmoidOp>,
       LowerElementwise<ReluOp>, LowerElementwise<ErfOp>,
       LowerElementwise<SoftplusOp>, LowerElementwise<LeakyReluOp>,
       LowerElementwise<EluOp>, LowerElementwise<SeluOp>,

@@ -33,6 +33,8 @@ def Kiln_SqrtOp : Kiln_UnaryOp<"sqrt"> { let summary = "square root"; }
 def Kiln_RsqrtOp : Kiln_UnaryOp<"rsqrt"> { let summary = "1 / sqrt(x)"; }
 def Kiln_ReciprocalOp : Kiln_UnaryOp<"reciprocal"> { let summary = "1 / x"; }
 def Kiln_TanhOp : Kiln_UnaryOp<"tanh"> { let summary = "hyperbolic tangent"; }
+def Kiln_CosOp : Kiln_UnaryOp<"cos"> { let summary = "cosine (radians)"; }
+def Kiln_SinOp : Kiln_UnaryOp<"sin"> { let summary = "sine (radians)"; }
 def Kiln_SigmoidOp : Kiln_UnaryOp<"sigmoid"> {
   let summary = "1 / (1 + e^-x)"; }
 def Kiln_ReluOp : Kiln_UnaryOp<"relu"> { let summary = "max(x, 0)"; }

@@ -111,6 +111,20 @@ LogicalResult TanhOp::buildGradients(KilnBuilder &b, ArrayRef<Value> rg,
   });
 }
 
+// d cos(x) = -sin(x).
+LogicalResult CosOp::buildGradients(KilnBuilder &b, ArrayRef<Value> rg,
+                                    SmallVectorImpl<Value> &og) {
+  return unaryGrad(rg, og, [&](Value g) {
+    return NegOp::create(b, b.mul(g, SinOp::create(b, getInput())));
+  });
+}
+
+LogicalResult SinOp::buildGradients(KilnBuilder &b, ArrayRef<Value> rg,
+                                    SmallVectorImpl<Value> &og) {
+  return unaryGrad(
+      rg, og, [&](Value g) { return b.mul(g, CosOp::create(b, getInput())); });
+}
+
 LogicalResult SigmoidOp::buildGradients(KilnBuilder &b, ArrayRef<Value> rg,
                                         SmallVectorImpl<Value> &og) {
   Value y = getOutput();

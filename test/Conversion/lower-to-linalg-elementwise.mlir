@@ -39,6 +39,12 @@ func.func @unary(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf
   // CHECK: linalg.generic
   // CHECK: math.tanh
   %7 = kiln.tanh %x : tensor<4xf32>
+  // CHECK: linalg.generic
+  // CHECK: math.cos
+  %cos = kiln.cos %x : tensor<4xf32>
+  // CHECK: linalg.generic
+  // CHECK: math.sin
+  %sin = kiln.sin %x : tensor<4xf32>
   // sigmoid is 1 / (1 + exp(-x)).
   // CHECK: linalg.generic
   // CHECK-NEXT: ^bb0(%[[IN:.+]]: f32, %{{.+}}: f32):

@@ -31,6 +31,10 @@ func.func @unary(%x: tensor<2x3xf32>) {
   %10 = kiln.erf %x : tensor<2x3xf32>
   // CHECK: kiln.softplus %[[X]] : tensor<2x3xf32>
   %11 = kiln.softplus %x : tensor<2x3xf32>
+  // CHECK: kiln.cos %[[X]] : tensor<2x3xf32>
+  %12 = kiln.cos %x : tensor<2x3xf32>
+  // CHECK: kiln.sin %[[X]] : tensor<2x3xf32>
+  %13 = kiln.sin %x : tensor<2x3xf32>
   return
 }
 
@@ -43,6 +47,8 @@ func.func @unary_types(%a: tensor<f64>, %b: tensor<4xf16>, %c: tensor<0x5xbf16>)
   %1 = kiln.tanh %b : tensor<4xf16>
   // CHECK: kiln.relu %{{.*}} : tensor<0x5xbf16>
   %2 = kiln.relu %c : tensor<0x5xbf16>
+  // CHECK: kiln.cos %{{.*}} : tensor<f64>
+  %3 = kiln.cos %a : tensor<f64>
   return
 }
 

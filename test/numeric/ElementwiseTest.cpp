@@ -39,6 +39,8 @@ const std::vector<UnaryCase> &unaryCases() {
        kArith},
       {"tanh", "", false, [](auto &x) { return ref::tanh(x); },
        kTranscendental},
+      {"cos", "", false, [](auto &x) { return ref::cos(x); }, kTranscendental},
+      {"sin", "", false, [](auto &x) { return ref::sin(x); }, kTranscendental},
       {"sigmoid", "", false, [](auto &x) { return ref::sigmoid(x); },
        kTranscendental},
       {"relu", "", false, [](auto &x) { return ref::relu(x); }, kExact},

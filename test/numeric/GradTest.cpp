@@ -241,6 +241,8 @@ std::vector<GradCase> cases() {
   cs.push_back(unary("rsqrt", "rsqrt", uniform(s, 0.2, 2.0)));
   cs.push_back(unary("reciprocal", "reciprocal", awayFromZero(s)));
   cs.push_back(unary("tanh", "tanh", uniform(s, -2, 2)));
+  cs.push_back(unary("cos", "cos", uniform(s, -4, 4)));
+  cs.push_back(unary("sin", "sin", uniform(s, -4, 4)));
   cs.push_back(unary("sigmoid", "sigmoid", uniform(s, -3, 3)));
   cs.push_back(unary("relu", "relu", awayFromZero(s)));
   cs.push_back(unary("erf", "erf", uniform(s, -2, 2)));

@@ -271,6 +271,13 @@ CompiledModule::~CompiledModule() { dlclose(handle); }
 std::vector<Tensor>
 CompiledModule::run(const std::string &entry,
                     const std::vector<Tensor> &inputs) const {
+  std::vector<Tensor> copy = inputs;
+  return runInPlace(entry, copy);
+}
+
+std::vector<Tensor>
+CompiledModule::runInPlace(const std::string &entry,
+                           std::vector<Tensor> &inputs) const {
   const kiln_entry_info *info = kiln_find_entry(table, entry.c_str());
   if (!info)
     throw std::runtime_error("no entry point '" + entry + "'");
@@ -286,6 +293,13 @@ CompiledModule::run(const std::string &entry,
     throw std::runtime_error(std::string("kiln_run_entry(") + entry +
                              "): " + kiln_status_name(status) + ": " +
                              kiln_last_error());
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    Tensor::DType dtype = inputs[i].dtype;
+    inputs[i] = fromKiln(in.tensors[i]);
+    // fromKiln reads i1 back as I1 and F32 as F32; keep the caller's dtype
+    // (it chose the one the entry takes).
+    inputs[i].dtype = dtype;
+  }
   std::vector<Tensor> results;
   for (const kiln_tensor &t : out.tensors)
     results.push_back(fromKiln(t));

@@ -41,6 +41,11 @@ public:
   /// outputs.
   std::vector<Tensor> run(const std::string &entry,
                           const std::vector<Tensor> &inputs) const;
+  /// run(), then copies every input back from the buffer the entry point
+  /// saw, so that arguments it updates in place (a train step's parameters
+  /// and optimizer state) show their new values.
+  std::vector<Tensor> runInPlace(const std::string &entry,
+                                 std::vector<Tensor> &inputs) const;
 
 private:
   void *handle;

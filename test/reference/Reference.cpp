@@ -262,6 +262,12 @@ Tensor reciprocal(const Tensor &input) {
 Tensor tanh(const Tensor &input) {
   return mapUnary("tanh", input, [](double x) { return std::tanh(x); });
 }
+Tensor cos(const Tensor &input) {
+  return mapUnary("cos", input, [](double x) { return std::cos(x); });
+}
+Tensor sin(const Tensor &input) {
+  return mapUnary("sin", input, [](double x) { return std::sin(x); });
+}
 Tensor sigmoid(const Tensor &input) {
   return mapUnary("sigmoid", input, sigmoidOf);
 }

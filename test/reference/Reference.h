@@ -39,6 +39,8 @@ Tensor sqrt(const Tensor &input);
 Tensor rsqrt(const Tensor &input);
 Tensor reciprocal(const Tensor &input);
 Tensor tanh(const Tensor &input);
+Tensor cos(const Tensor &input);
+Tensor sin(const Tensor &input);
 Tensor sigmoid(const Tensor &input);
 Tensor relu(const Tensor &input);
 Tensor erf(const Tensor &input);

@@ -147,6 +147,9 @@ TEST(UnaryTest, Simple) {
   EXPECT_TRUE(
       near(sigmoid(f32({2}, {0, 2})), f32({2}, {0.5, 0.8807970779778823})));
   EXPECT_TRUE(near(erf(f32({2}, {0, 1})), f32({2}, {0, 0.8427007929497149})));
+  // python: math.cos(1), math.sin(1).
+  EXPECT_TRUE(near(cos(f32({2}, {0, 1})), f32({2}, {1, 0.5403023058681398})));
+  EXPECT_TRUE(near(sin(f32({2}, {0, 1})), f32({2}, {0, 0.8414709848078965})));
   EXPECT_THROW(neg(i64({1}, {1})), std::invalid_argument);
 }
 

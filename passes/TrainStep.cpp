@@ -1,0 +1,376 @@
+//===- TrainStep.cpp - kiln-build-train-step ------------------------------===//
+//
+// Builds @train_step and @eval_step around a forward function @model. Both
+// inline the model's body (a func.call has no gradient, and codegen wants
+// one function per entry point), apply the loss, and train_step then reuses
+// the kiln-autodiff core for the gradients and passes/Optimizers for the
+// update. See the pass description in Passes.td for the layout.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ir/KilnBuilder.h"
+#include "passes/Autodiff.h"
+#include "passes/Optimizers.h"
+#include "passes/Passes.h"
+
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/SymbolTable.h"
+
+namespace kiln {
+#define GEN_PASS_DEF_KILNBUILDTRAINSTEP
+#include "passes/Passes.h.inc"
+} // namespace kiln
+
+using namespace mlir;
+using namespace kiln;
+
+namespace {
+
+enum class LossKind { SoftmaxCrossEntropy, Mse, BceWithLogits, Nll };
+
+std::optional<LossKind> parseLoss(StringRef name) {
+  if (name == "softmax_cross_entropy")
+    return LossKind::SoftmaxCrossEntropy;
+  if (name == "mse")
+    return LossKind::Mse;
+  if (name == "bce_with_logits")
+    return LossKind::BceWithLogits;
+  if (name == "nll")
+    return LossKind::Nll;
+  return std::nullopt;
+}
+
+/// What the builders need to know about @model.
+struct ModelInfo {
+  func::FuncOp func;
+  SmallVector<unsigned> params; // argument indices, in order
+  unsigned input;               // the one non-trainable argument
+  SmallVector<std::string> paramNames;
+  RankedTensorType logitsType, targetType;
+};
+
+/// Clones @model's body into `b`'s block with its arguments mapped to
+/// `params` and `x`; returns the logits.
+Value inlineModel(KilnBuilder &b, const ModelInfo &m, ValueRange params,
+                  Value x) {
+  IRMapping map;
+  func::FuncOp model = m.func;
+  Block &body = model.getBody().front();
+  for (auto [i, arg] : llvm::enumerate(m.params))
+    map.map(body.getArgument(arg), params[i]);
+  map.map(body.getArgument(m.input), x);
+  for (Operation &op : body.without_terminator())
+    b.clone(op, map);
+  return map.lookup(body.getTerminator()->getOperand(0));
+}
+
+Value buildLoss(KilnBuilder &b, LossKind kind, Value logits, Value y) {
+  auto mean = ReductionAttr::get(b.getContext(), Reduction::mean);
+  switch (kind) {
+  case LossKind::SoftmaxCrossEntropy:
+    return SoftmaxCrossEntropyOp::create(b, logits, y, Value(), mean,
+                                         IntegerAttr());
+  case LossKind::Nll:
+    return NllLossOp::create(b, logits, y, Value(), mean, IntegerAttr());
+  case LossKind::Mse:
+    return MseLossOp::create(b, logits, y, mean);
+  case LossKind::BceWithLogits:
+    return BinaryCrossEntropyWithLogitsOp::create(b, logits, y, mean);
+  }
+  return {};
+}
+
+/// A new public function `name` after `after` with arguments named `names`.
+func::FuncOp createFunction(OpBuilder &builder, func::FuncOp after,
+                            StringRef name, TypeRange args,
+                            ArrayRef<std::string> names) {
+  builder.setInsertionPointAfter(after);
+  auto func = func::FuncOp::create(builder, after.getLoc(), name,
+                                   builder.getFunctionType(args, {}));
+  func.addEntryBlock();
+  for (auto [i, n] : llvm::enumerate(names))
+    func.setArgAttr(i, KilnDialect::getNameAttrName(),
+                    builder.getStringAttr(n));
+  return func;
+}
+
+void setResults(func::FuncOp func, ValueRange results,
+                ArrayRef<std::string> names) {
+  Block &body = func.getBody().front();
+  OpBuilder b = OpBuilder::atBlockEnd(&body);
+  func::ReturnOp::create(b, func.getLoc(), results);
+  func.setFunctionType(FunctionType::get(
+      func.getContext(), func.getArgumentTypes(), TypeRange(results)));
+  SmallVector<Attribute> attrs;
+  for (const std::string &n : names)
+    attrs.push_back(b.getDictionaryAttr(
+        b.getNamedAttr(KilnDialect::getNameAttrName(), b.getStringAttr(n))));
+  func.setAllResultAttrs(attrs);
+}
+
+struct BuildTrainStepPass
+    : kiln::impl::KilnBuildTrainStepBase<BuildTrainStepPass> {
+  using KilnBuildTrainStepBase::KilnBuildTrainStepBase;
+
+  LogicalResult configure(ModuleOp module, OptimizerConfig &c,
+                          LossKind &lossKind) {
+    auto error = [&]() {
+      return module.emitError() << "kiln-build-train-step: ";
+    };
+    std::optional<OptimizerKind> kind = parseOptimizerKind(optimizer);
+    if (!kind)
+      return error() << "unknown optimizer '" << optimizer
+                     << "' (sgd, momentum, nesterov, adagrad, rmsprop, adam, "
+                        "adamw)";
+    std::optional<LossKind> l = parseLoss(loss);
+    if (!l)
+      return error() << "unknown loss '" << loss
+                     << "' (softmax_cross_entropy, mse, bce_with_logits, nll)";
+    lossKind = *l;
+    std::optional<LrSchedule> s = parseLrSchedule(schedule);
+    if (!s)
+      return error() << "unknown schedule '" << schedule
+                     << "' (constant, step, cosine)";
+    c = OptimizerConfig::defaults(*kind);
+    if (lr >= 0)
+      c.lr = lr;
+    if (momentum >= 0)
+      c.momentum = momentum;
+    if (eps >= 0)
+      c.eps = eps;
+    if (weightDecay >= 0)
+      c.weightDecay = weightDecay;
+    c.beta1 = beta1;
+    c.beta2 = beta2;
+    c.alpha = alpha;
+    c.centered = centered;
+    c.clipNorm = clipNorm;
+    c.schedule = *s;
+    c.stepSize = stepSize;
+    c.gamma = gamma;
+    c.totalSteps = totalSteps;
+    c.lrMin = lrMin;
+    if ((c.kind == OptimizerKind::Sgd || c.kind == OptimizerKind::AdaGrad ||
+         c.kind == OptimizerKind::Adam || c.kind == OptimizerKind::AdamW) &&
+        momentum > 0)
+      return error() << "momentum does not apply to optimizer " << optimizer;
+    if (centered && c.kind != OptimizerKind::RmsProp)
+      return error() << "centered applies to rmsprop only";
+    std::string problem = c.validate();
+    if (!problem.empty())
+      return error() << problem;
+    return success();
+  }
+
+  FailureOr<ModelInfo> findModel(ModuleOp module, LossKind lossKind) {
+    ModelInfo m;
+    for (auto func : module.getOps<func::FuncOp>()) {
+      if (func.isDeclaration())
+        continue;
+      bool match =
+          model.empty()
+              ? func.isPublic() &&
+                    llvm::any_of(func.getArgAttrsAttr() ? func.getArgAttrsAttr()
+                                                        : ArrayAttr(),
+                                 [](Attribute a) {
+                                   return cast<DictionaryAttr>(a).get(
+                                       KilnDialect::getTrainableAttrName());
+                                 })
+              : func.getSymName() == model;
+      if (!match)
+        continue;
+      if (m.func) {
+        module.emitError() << "kiln-build-train-step: several public functions "
+                              "have kiln.trainable arguments (@"
+                           << m.func.getSymName() << ", @" << func.getSymName()
+                           << "); name one with model=";
+        return failure();
+      }
+      m.func = func;
+    }
+    if (!m.func) {
+      module.emitError() << "kiln-build-train-step: "
+                         << (model.empty()
+                                 ? std::string("no public function has "
+                                               "kiln.trainable arguments")
+                                 : "no function @" + model);
+      return failure();
+    }
+    func::FuncOp f = m.func;
+    auto error = [&]() {
+      return f.emitError() << "kiln-build-train-step: @" << f.getSymName()
+                           << " ";
+    };
+    if (!f.getBody().hasOneBlock())
+      return error() << "must have one block", failure();
+    if (f.getNumResults() != 1)
+      return error() << "must return one value (the logits), not "
+                     << f.getNumResults(),
+             failure();
+    m.logitsType = dyn_cast<RankedTensorType>(f.getResultTypes()[0]);
+    if (!m.logitsType || !isa<FloatType>(m.logitsType.getElementType()))
+      return error() << "must return a float tensor", failure();
+    SmallVector<unsigned> inputs;
+    for (unsigned i = 0; i < f.getNumArguments(); ++i) {
+      if (!f.getArgAttr(i, KilnDialect::getTrainableAttrName())) {
+        inputs.push_back(i);
+        continue;
+      }
+      auto t = dyn_cast<RankedTensorType>(f.getArgumentTypes()[i]);
+      if (!t || !isa<FloatType>(t.getElementType()))
+        return error() << "has a kiln.trainable argument #" << i
+                       << " that is not a float tensor",
+               failure();
+      m.params.push_back(i);
+      auto name =
+          f.getArgAttrOfType<StringAttr>(i, KilnDialect::getNameAttrName());
+      m.paramNames.push_back(name ? name.str() : "p" + std::to_string(i));
+    }
+    if (inputs.size() != 1)
+      return error() << "must have exactly one argument that is not "
+                        "kiln.trainable (the input x), found "
+                     << inputs.size(),
+             failure();
+    m.input = inputs[0];
+    if (lossKind == LossKind::SoftmaxCrossEntropy ||
+        lossKind == LossKind::Nll) {
+      if (m.logitsType.getRank() < 2)
+        return error() << "returns " << m.logitsType << "; loss " << loss
+                       << " needs logits of rank >= 2 ([N, C, ...])",
+               failure();
+      SmallVector<int64_t> shape(m.logitsType.getShape());
+      shape.erase(shape.begin() + 1);
+      m.targetType =
+          RankedTensorType::get(shape, IntegerType::get(f.getContext(), 64));
+    } else {
+      m.targetType = m.logitsType;
+    }
+    return m;
+  }
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    OptimizerConfig config;
+    LossKind lossKind;
+    if (failed(configure(module, config, lossKind)))
+      return signalPassFailure();
+    FailureOr<ModelInfo> found = findModel(module, lossKind);
+    if (failed(found))
+      return signalPassFailure();
+    ModelInfo &m = *found;
+    SymbolTable symbols(module);
+    for (StringRef name : {"train_step", "eval_step"})
+      if (symbols.lookup(name)) {
+        module.emitError() << "kiln-build-train-step: cannot add @" << name
+                           << ": the symbol exists";
+        return signalPassFailure();
+      }
+
+    MLIRContext *ctx = &getContext();
+    FunctionType modelType = m.func.getFunctionType();
+    Type xType = modelType.getInput(m.input);
+    SmallVector<Type> paramTypes;
+    for (unsigned i : m.params)
+      paramTypes.push_back(modelType.getInput(i));
+    SmallVector<std::string> paramNames;
+    for (const std::string &n : m.paramNames)
+      paramNames.push_back("param:" + n);
+    OpBuilder builder(ctx);
+
+    // eval_step(params..., x, y) -> (loss, logits).
+    {
+      SmallVector<Type> args(paramTypes);
+      args.append({xType, m.targetType});
+      SmallVector<std::string> names(paramNames);
+      names.append({"x", "y"});
+      func::FuncOp eval =
+          createFunction(builder, m.func, "eval_step", args, names);
+      KilnBuilder b(m.func.getLoc(), ctx);
+      b.setInsertionPointToStart(&eval.getBody().front());
+      ValueRange a = eval.getArguments();
+      Value logits =
+          inlineModel(b, m, a.take_front(m.params.size()), a[m.params.size()]);
+      Value lossValue = buildLoss(b, lossKind, logits, a.back());
+      setResults(eval, {lossValue, logits}, {"loss", "logits"});
+    }
+
+    // train_step(params..., state..., step, x, y).
+    SmallVector<std::string> slots = optimizerStateNames(config);
+    size_t numParams = m.params.size(), numState = numParams * slots.size();
+    SmallVector<Type> args(paramTypes);
+    SmallVector<std::string> names(paramNames);
+    for (auto [i, t] : llvm::enumerate(paramTypes))
+      for (const std::string &slot : slots) {
+        args.push_back(t);
+        names.push_back("state:" + m.paramNames[i] + "." + slot);
+      }
+    Type stepType = RankedTensorType::get({}, builder.getI64Type());
+    args.append({stepType, xType, m.targetType});
+    names.append({"step", "x", "y"});
+    func::FuncOp train =
+        createFunction(builder, m.func, "train_step", args, names);
+    Block &body = train.getBody().front();
+    ValueRange a = train.getArguments();
+    unsigned stepIndex = numParams + numState;
+    KilnBuilder b(m.func.getLoc(), ctx);
+    b.setInsertionPointToStart(&body);
+    Value logits = inlineModel(b, m, a.take_front(numParams), a[stepIndex + 1]);
+    Value lossValue = buildLoss(b, lossKind, logits, a[stepIndex + 2]);
+    setResults(train, {lossValue}, {"loss"});
+    SmallVector<unsigned> wrt;
+    for (unsigned i = 0; i < numParams; ++i)
+      wrt.push_back(i);
+    if (failed(appendGradients(train, wrt)))
+      return signalPassFailure();
+
+    auto ret = cast<func::ReturnOp>(body.getTerminator());
+    b.setInsertionPoint(ret);
+    SmallVector<Value> grads(ret.getOperands().drop_front());
+    if (config.clipNorm > 0)
+      buildClipByGlobalNorm(b, config.clipNorm, grads);
+    Value step = a[stepIndex];
+    Value lrValue = buildLearningRate(b, config, step);
+    SmallVector<Value> results = {ret.getOperand(0)};
+    SmallVector<std::string> resultNames = {"loss"};
+    SmallVector<Value> newState;
+    for (unsigned i = 0; i < numParams; ++i) {
+      ParamUpdate u = buildOptimizerUpdate(
+          b, config, lrValue, step, a[i], grads[i],
+          a.slice(numParams + i * slots.size(), slots.size()));
+      results.push_back(u.param);
+      newState.append(u.state);
+    }
+    results.append(newState);
+    // Write each new value into its argument: in place after one-shot
+    // bufferization (a copy only where the old value is still read later).
+    for (unsigned i = 1; i < results.size(); ++i) {
+      Value dest = a[i - 1];
+      results[i] =
+          bufferization::MaterializeInDestinationOp::create(b, results[i], dest)
+              .getResult();
+      train.setArgAttr(i - 1, "bufferization.writable", b.getBoolAttr(true));
+      resultNames.push_back("updated:" + names[i - 1]);
+    }
+    ret.erase();
+    setResults(train, results, resultNames);
+    // Which argument each updated value is, so that codegen can drop these
+    // results once bufferization has made each one its argument.
+    for (unsigned i = 1; i < results.size(); ++i)
+      train.setResultAttr(i, "kiln.in_place_of", b.getI64IntegerAttr(i - 1));
+
+    // The layout, for drivers: what each argument range holds.
+    SmallVector<NamedAttribute> layout = {
+        b.getNamedAttr("optimizer", b.getStringAttr(optimizer)),
+        b.getNamedAttr("loss", b.getStringAttr(loss)),
+        b.getNamedAttr("num_params", b.getI64IntegerAttr(numParams)),
+        b.getNamedAttr("state_slots", b.getStrArrayAttr(SmallVector<StringRef>(
+                                          slots.begin(), slots.end()))),
+        b.getNamedAttr("step_arg", b.getI64IntegerAttr(stepIndex)),
+        b.getNamedAttr("lr", b.getF64FloatAttr(config.lr))};
+    train->setAttr("kiln.train_step", b.getDictionaryAttr(layout));
+  }
+};
+
+} // namespace
