@@ -67,6 +67,46 @@ void BM_kiln_dense_relu_64x784x256(benchmark::State &state) {
   report(state, p);
 }
 
+// Elementwise: bytes read and written per call (`operands` tensors of m x n
+// floats, the result included).
+void reportBytes(benchmark::State &state, int m, int n, int operands) {
+  state.counters["GB/s"] = benchmark::Counter(
+      4.0 * m * n * operands * state.iterations(), benchmark::Counter::kIsRate,
+      benchmark::Counter::kIs1000);
+}
+
+void BM_kiln_relu_64x784(benchmark::State &state) {
+  Problem p(64, 784, 1, RELU_64X784_ARENA_SIZE);
+  std::vector<float> c(p.a.size());
+  for (auto _ : state)
+    relu_64x784(p.a.data(), c.data(), p.arena);
+  reportBytes(state, 64, 784, 2);
+}
+
+void BM_kiln_add_64x784(benchmark::State &state) {
+  Problem p(64, 784, 1, ADD_64X784_ARENA_SIZE);
+  std::vector<float> b(p.a.size(), 0.5f), c(p.a.size());
+  for (auto _ : state)
+    add_64x784(p.a.data(), b.data(), c.data(), p.arena);
+  reportBytes(state, 64, 784, 3);
+}
+
+void BM_kiln_relu_1024(benchmark::State &state) {
+  Problem p(1024, 1024, 1, RELU_1024_ARENA_SIZE);
+  std::vector<float> c(p.a.size());
+  for (auto _ : state)
+    relu_1024(p.a.data(), c.data(), p.arena);
+  reportBytes(state, 1024, 1024, 2);
+}
+
+void BM_kiln_add_1024(benchmark::State &state) {
+  Problem p(1024, 1024, 1, ADD_1024_ARENA_SIZE);
+  std::vector<float> b(p.a.size(), 0.5f), c(p.a.size());
+  for (auto _ : state)
+    add_1024(p.a.data(), b.data(), c.data(), p.arena);
+  reportBytes(state, 1024, 1024, 3);
+}
+
 void BM_openblas(benchmark::State &state) {
   openblas_set_num_threads(static_cast<int>(state.range(3)));
   Problem p(state.range(0), state.range(1), state.range(2), 0);
@@ -83,6 +123,10 @@ BENCHMARK(BM_kiln_mm_64x784x256)->Unit(benchmark::kMicrosecond)->UseRealTime();
 BENCHMARK(BM_kiln_dense_relu_64x784x256)
     ->Unit(benchmark::kMicrosecond)
     ->UseRealTime();
+BENCHMARK(BM_kiln_relu_64x784)->Unit(benchmark::kMicrosecond)->UseRealTime();
+BENCHMARK(BM_kiln_add_64x784)->Unit(benchmark::kMicrosecond)->UseRealTime();
+BENCHMARK(BM_kiln_relu_1024)->Unit(benchmark::kMicrosecond)->UseRealTime();
+BENCHMARK(BM_kiln_add_1024)->Unit(benchmark::kMicrosecond)->UseRealTime();
 BENCHMARK(BM_openblas)
     ->ArgNames({"m", "k", "n", "threads"})
     ->Args({1024, 1024, 1024, 1})

@@ -49,4 +49,41 @@ MatmulTiles chooseMatmulTiles(const TargetModel &target, int64_t m, int64_t n,
   return t;
 }
 
+ElementwiseTiles chooseElementwiseTiles(const TargetModel &target,
+                                        const std::vector<int64_t> &shape,
+                                        unsigned threads) {
+  ElementwiseTiles t;
+  const int64_t v = target.vectorLanes;
+  int64_t inner = shape.back();
+  // Four vectors per step keep loads in flight and amortize the loop; a
+  // short row takes just enough whole vectors (masked) to cover it.
+  t.vectorWidth = inner >= 4 * v ? 4 * v : ceilDiv(inner, v) * v;
+  int64_t elements = 1;
+  for (int64_t d : shape)
+    elements *= d;
+  // Threads only pay for a memory-bound op once each one's share outlasts the
+  // fork/join (a few microseconds with libomp): 32K f32 elements are 128 KiB
+  // per operand, roughly 10 us of streaming on one core.
+  if (threads == 1 || elements < kMinElementsForThreads)
+    return t;
+  // Two equal tasks per thread, split over the outer dims first (rows stay
+  // whole and contiguous); the innermost dim only in whole vector steps.
+  int64_t tasks = 2 * (threads ? threads : 2), blocks = 1;
+  t.forall.assign(shape.size(), 0);
+  for (size_t i = 0; i < shape.size() && blocks < tasks; ++i) {
+    bool innermost = i + 1 == shape.size();
+    int64_t unit = innermost ? t.vectorWidth : 1;
+    int64_t units = ceilDiv(shape[i], unit);
+    int64_t want = std::min(units, ceilDiv(tasks, blocks));
+    if (want <= 1)
+      continue;
+    int64_t chunk = ceilDiv(units, want);
+    t.forall[i] = chunk * unit;
+    blocks *= ceilDiv(units, chunk);
+  }
+  if (blocks < 2)
+    t.forall.clear();
+  return t;
+}
+
 } // namespace kiln

@@ -10,6 +10,7 @@
 #define KILN_CODEGEN_COSTMODEL_H
 
 #include <cstdint>
+#include <vector>
 
 namespace kiln {
 
@@ -40,6 +41,22 @@ struct MatmulTiles {
 /// (0: unknown, assume 2).
 MatmulTiles chooseMatmulTiles(const TargetModel &target, int64_t m, int64_t n,
                               int64_t k, unsigned threads);
+
+/// Tiles of an elementwise op: `forall` has one size per loop (0: not split;
+/// empty: no threads), the innermost loop steps by `vectorWidth` lanes.
+struct ElementwiseTiles {
+  std::vector<int64_t> forall;
+  int64_t vectorWidth;
+};
+
+/// Elements an elementwise op needs before it is split across threads.
+constexpr int64_t kMinElementsForThreads = 32 * 1024;
+
+/// Tiles for an f32 elementwise op of static `shape` on `threads` threads
+/// (0: unknown, assume 2; 1: no forall).
+ElementwiseTiles chooseElementwiseTiles(const TargetModel &target,
+                                        const std::vector<int64_t> &shape,
+                                        unsigned threads);
 
 } // namespace kiln
 

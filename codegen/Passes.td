@@ -78,10 +78,39 @@ def KilnScheduleMatmul : Pass<"kiln-schedule-matmul", "mlir::func::FuncOp"> {
     "mlir::transform::TransformDialect", "mlir::linalg::LinalgDialect",
     "mlir::scf::SCFDialect", "mlir::tensor::TensorDialect",
     "mlir::vector::VectorDialect", "mlir::affine::AffineDialect",
-    "mlir::arith::ArithDialect", "mlir::ub::UBDialect"
+    "mlir::arith::ArithDialect", "mlir::ub::UBDialect",
+    // The schedule matches a kiln.* marker attribute; parsing it loads the
+    // dialect, which must not happen while passes run in threads.
+    "::kiln::KilnDialect"
   ];
 }
 
+def KilnScheduleElementwise
+    : Pass<"kiln-schedule-elementwise", "mlir::func::FuncOp"> {
+  let summary = "Tile and vectorize elementwise f32 linalg.generic on tensors";
+  let description = [{
+    For each all-parallel `linalg.generic` on static f32 tensors whose body
+    is arith/math only (no gathers, no linalg.index) and whose inputs are
+    read in order (identity or broadcast maps): an `scf.forall` over the
+    outer dims when the op is big enough for threads (cost model), then one
+    row x up to 4 vectors per step, vectorized with masks at the ragged
+    edge. An op the transform rejects keeps its loops. Marks the function
+    `kiln.scheduled` for kiln-lower-vectors.
+  }];
+  let options = [
+    Option<"threads", "threads", "unsigned", "0",
+           "Threads the forall is split for (0: assume 2, 1: no forall)">
+  ];
+  let dependentDialects = [
+    "mlir::transform::TransformDialect", "mlir::linalg::LinalgDialect",
+    "mlir::scf::SCFDialect", "mlir::tensor::TensorDialect",
+    "mlir::vector::VectorDialect", "mlir::affine::AffineDialect",
+    "mlir::arith::ArithDialect", "mlir::ub::UBDialect",
+    // The schedule matches a kiln.* marker attribute; parsing it loads the
+    // dialect, which must not happen while passes run in threads.
+    "::kiln::KilnDialect"
+  ];
+}
 def KilnLowerVectors : Pass<"kiln-lower-vectors", "mlir::func::FuncOp"> {
   let summary = "Lower the scheduled vector code to 1-D vectors and FMAs";
   let description = [{

@@ -246,6 +246,11 @@ void buildPipeline(OpPassManager &pm, const CompileOptions &opts) {
   KilnScheduleMatmulOptions schedule;
   schedule.threads = opts.threads;
   pm.addNestedPass<func::FuncOp>(createKilnScheduleMatmul(schedule));
+  // Elementwise generics (epilogues, activations, updates): vectorized rows,
+  // threads when big enough.
+  KilnScheduleElementwiseOptions elementwise;
+  elementwise.threads = opts.threads;
+  pm.addNestedPass<func::FuncOp>(createKilnScheduleElementwise(elementwise));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 
@@ -285,9 +290,12 @@ void buildPipeline(OpPassManager &pm, const CompileOptions &opts) {
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
-  pm.addPass(createConvertVectorToLLVMPass());
+  // Math before vectors: math-to-libm unrolls vector math it has no
+  // intrinsic for into vector.extract/insert + scalar calls, which
+  // convert-vector-to-llvm must still see.
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());
+  pm.addPass(createConvertVectorToLLVMPass());
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createConvertIndexToLLVMPass());
   ConvertFuncToLLVMPassOptions funcOptions;

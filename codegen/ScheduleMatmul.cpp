@@ -11,16 +11,22 @@
 #include "codegen/CostModel.h"
 #include "codegen/Passes.h"
 
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Transform/Interfaces/TransformInterfaces.h"
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/Verifier.h"
 #include "mlir/Parser/Parser.h"
+#include "llvm/ADT/STLExtras.h"
 
 #include <cstring>
 #include <string>
+#include <thread>
 
 namespace kiln {
 #define GEN_PASS_DEF_KILNSCHEDULEMATMUL
 #define GEN_PASS_DEF_KILNLOWERVECTORS
+#define GEN_PASS_DEF_KILNSCHEDULEELEMENTWISE
 #include "codegen/Passes.h.inc"
 } // namespace kiln
 
@@ -31,6 +37,7 @@ namespace {
 
 constexpr StringLiteral kTarget = "kiln.schedule_target";
 constexpr StringLiteral kScheduled = "kiln.scheduled";
+constexpr StringLiteral kSkip = "kiln.schedule_skip";
 
 /// Stage A for the one matmul marked kTarget in the function %root.
 /// $mr, $nr: register tile; $kc: K block; $fm1, $fn1: forall tile in
@@ -99,6 +106,33 @@ transform.sequence failures(propagate) {
   transform.apply_licm to %all_loops : !transform.any_op
   transform.loop.hoist_loop_invariant_subsets %all_loops : !transform.any_op
   transform.apply_patterns to %root {
+    transform.apply_patterns.canonicalization
+  } : !transform.any_op
+  transform.apply_cse to %root : !transform.any_op
+}
+)mlir";
+
+/// Stage A for the one elementwise generic marked kTarget in %root (block 4c
+/// of the notes). $forall: the threads' tile (the line is dropped when the op
+/// is too small); $ones / $w: one row and w lanes per step, vectorized with
+/// masks where the tile is partial; $n: the number of loops.
+const char *kStageAElementwise = R"mlir(
+transform.sequence failures(propagate) {
+^bb0(%root: !transform.any_op):
+  %op = transform.structured.match ops{["linalg.generic"]} attributes{kiln.schedule_target} in %root : (!transform.any_op) -> !transform.any_op
+  %t = transform.cast %op : !transform.any_op to !transform.any_op
+  // forall: %t, %fa = transform.structured.tile_using_forall %op tile_sizes [$forall] : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
+  %v, %l:$n = transform.structured.tile_using_for %t tile_sizes [$ones$w] : (!transform.any_op) -> (!transform.any_op$loops)
+  transform.structured.vectorize %v vector_sizes [$ones$w] : !transform.any_op
+  transform.apply_patterns to %root {
+    transform.apply_patterns.canonicalization
+    transform.apply_patterns.tensor.fold_tensor_subset_ops_into_vector_transfers
+  } : !transform.any_op
+  transform.apply_cse to %root : !transform.any_op
+  transform.apply_patterns to %root {
+    transform.apply_patterns.vector.lower_masked_transfers
+    transform.apply_patterns.vector.transfer_permutation_patterns
+    transform.apply_patterns.vector.cast_away_vector_leading_one_dim
     transform.apply_patterns.canonicalization
   } : !transform.any_op
   transform.apply_cse to %root : !transform.any_op
@@ -183,6 +217,81 @@ bool isSchedulable(linalg::MatmulOp mm) {
   return true;
 }
 
+/// An elementwise generic the schedule handles: all loops parallel, static
+/// f32 tensors only, inputs read in loop order (identity or broadcast maps,
+/// no transposes), outputs written by identity maps, and a body of arith and
+/// math ops (no tensor.extract gathers, no linalg.index).
+bool isElementwiseSchedulable(linalg::GenericOp op) {
+  if (!op.hasPureTensorSemantics() || op.getNumLoops() == 0 ||
+      op.getNumParallelLoops() != op.getNumLoops() || op->hasAttr(kSkip))
+    return false;
+  for (OpOperand &operand : op->getOpOperands()) {
+    auto t = dyn_cast<RankedTensorType>(operand.get().getType());
+    if (!t || !t.hasStaticShape() || !t.getElementType().isF32() ||
+        llvm::is_contained(t.getShape(), 0))
+      return false;
+    AffineMap map = op.getMatchingIndexingMap(&operand);
+    if (op.isDpsInit(&operand)) {
+      if (!map.isIdentity())
+        return false;
+      continue;
+    }
+    if (!map.isProjectedPermutation(/*allowZeroInResults=*/false))
+      return false;
+    int64_t last = -1;
+    for (AffineExpr e : map.getResults()) {
+      int64_t d = cast<AffineDimExpr>(e).getPosition();
+      if (d <= last)
+        return false;
+      last = d;
+    }
+  }
+  // A result stored in place into an argument (the optimizers' updates)
+  // would make the tiled loop read and write that buffer; bufferization
+  // only knows a whole linalg op's accesses are elementwise and fails on
+  // the loop ("cannot avoid RaW conflict"), so these keep linalg.
+  SmallVector<Value> uses(op->getResults());
+  while (!uses.empty()) {
+    for (Operation *user : uses.pop_back_val().getUsers()) {
+      if (isa<bufferization::MaterializeInDestinationOp>(user))
+        return false;
+      if (isa<tensor::CastOp, tensor::ExpandShapeOp, tensor::CollapseShapeOp>(
+              user))
+        uses.push_back(user->getResult(0));
+    }
+  }
+  for (Operation &inner : op.getBody()->getOperations()) {
+    if (isa<linalg::YieldOp>(inner))
+      continue;
+    StringRef dialect =
+        inner.getDialect() ? inner.getDialect()->getNamespace() : StringRef();
+    if ((dialect != "arith" && dialect != "math") || inner.getNumRegions())
+      return false;
+    for (Type t :
+         llvm::concat<Type>(inner.getOperandTypes(), inner.getResultTypes()))
+      if (!t.isIntOrIndexOrFloat() || t.isIndex())
+        return false;
+  }
+  return true;
+}
+
+/// Applies `text` to a copy of `func` and moves the result in only when
+/// every step succeeded and the result verifies; the diagnostics of a failed
+/// try are dropped, so that the op just keeps its loops.
+bool trySchedule(func::FuncOp func, StringRef text) {
+  OwningOpRef<func::FuncOp> copy(func.clone());
+  std::thread::id self = std::this_thread::get_id();
+  // Other threads of the pass manager share the context's handlers: drop
+  // only this thread's diagnostics.
+  ScopedDiagnosticHandler quiet(func.getContext(), [self](Diagnostic &) {
+    return success(std::this_thread::get_id() == self);
+  });
+  if (failed(applySchedule(*copy, text)) || failed(verify(*copy)))
+    return false;
+  func.getBody().takeBody(copy->getBody());
+  return true;
+}
+
 struct ScheduleMatmul : impl::KilnScheduleMatmulBase<ScheduleMatmul> {
   using Base::Base;
 
@@ -228,6 +337,67 @@ struct ScheduleMatmul : impl::KilnScheduleMatmulBase<ScheduleMatmul> {
       }
       func->setAttr(kScheduled, UnitAttr::get(&getContext()));
     }
+  }
+};
+
+struct ScheduleElementwise
+    : impl::KilnScheduleElementwiseBase<ScheduleElementwise> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    TargetModel target;
+    MLIRContext *ctx = &getContext();
+    // One op at a time, found again after each (the schedule canonicalizes
+    // the function); an op the schedule fails on is marked and skipped.
+    while (true) {
+      linalg::GenericOp op;
+      func.walk([&](linalg::GenericOp g) {
+        if (!isElementwiseSchedulable(g))
+          return WalkResult::advance();
+        op = g;
+        return WalkResult::interrupt();
+      });
+      if (!op)
+        break;
+      auto shape = cast<RankedTensorType>(op.getDpsInits()[0].getType())
+                       .getShape()
+                       .vec();
+      ElementwiseTiles t = chooseElementwiseTiles(target, shape, threads);
+      std::string ones, forall, loops;
+      for (size_t i = 0; i + 1 < shape.size(); ++i)
+        ones += "1, ";
+      for (size_t i = 0; i < shape.size(); ++i)
+        loops += ", !transform.any_op";
+      for (int64_t s : t.forall)
+        forall += (forall.empty() ? "" : ", ") + std::to_string(s);
+      std::string text = kStageAElementwise;
+      if (!t.forall.empty()) {
+        // Tile for threads first; the inner tiling then works on %t.
+        text.replace(text.find("  %t = transform.cast"),
+                     text.find("  // forall: ") -
+                         text.find("  %t = transform.cast"),
+                     "");
+        text.replace(text.find("// forall: "), strlen("// forall: "), "");
+      }
+      std::pair<const char *, std::string> params[] = {
+          {"$forall", forall},
+          {"$ones", ones},
+          {"$w", std::to_string(t.vectorWidth)},
+          {"$n", std::to_string(shape.size())},
+          {"$loops", loops}};
+      for (auto &[key, value] : params)
+        for (size_t at; (at = text.find(key)) != std::string::npos;)
+          text.replace(at, strlen(key), value);
+      op->setAttr(kTarget, UnitAttr::get(ctx));
+      if (trySchedule(func, text)) {
+        func->setAttr(kScheduled, UnitAttr::get(ctx));
+        continue;
+      }
+      op->removeAttr(kTarget);
+      op->setAttr(kSkip, UnitAttr::get(ctx));
+    }
+    func.walk([](linalg::GenericOp g) { g->removeAttr(kSkip); });
   }
 };
 
