@@ -120,14 +120,16 @@ std::string generateHeader(llvm::StringRef guardName,
     std::string id = identifier(e.name);
     os << "/* " << e.name << "\n";
     for (const TensorInfo &t : e.inputs)
-      os << " *   input  " << t.name << ": " << shapeText(t) << "\n";
+      os << " *   input  " << t.name << ": " << shapeText(t)
+         << (t.updatedInPlace ? " (updated in place)" : "") << "\n";
     for (const TensorInfo &t : e.outputs)
       os << " *   output " << t.name << ": " << shapeText(t) << "\n";
     os << " */\n#define " << llvm::StringRef(id).upper() << "_ARENA_SIZE "
        << e.arenaSize << "\n";
     os << "void " << id << "(";
     for (const TensorInfo &t : e.inputs)
-      os << "const " << cType(t.dtype) << " *" << identifier(t.name) << ", ";
+      os << (t.updatedInPlace ? "" : "const ") << cType(t.dtype) << " *"
+         << identifier(t.name) << ", ";
     for (const TensorInfo &t : e.outputs)
       os << cType(t.dtype) << " *" << identifier(t.name) << ", ";
     os << "void *arena);\n";

@@ -126,4 +126,18 @@ def KilnLowerVectors : Pass<"kiln-lower-vectors", "mlir::func::FuncOp"> {
   ];
 }
 
+def KilnDropInPlaceResults
+    : Pass<"kiln-drop-in-place-results", "mlir::ModuleOp"> {
+  let summary = "Drop results that bufferized into the argument they update";
+  let description = [{
+    A training step updates parameters and optimizer state in place: it
+    writes each new value into its argument's buffer and also returns it,
+    marked `kiln.in_place_of = <argument index>` (the return keeps the write
+    alive before bufferization). After one-shot bufferization such a result
+    must be that very argument; this pass erases it, so that no copy is made
+    into an out-parameter. A result that did not bufferize in place is an
+    error: the update would otherwise silently cost a copy per step.
+  }];
+}
+
 #endif // KILN_CODEGEN_PASSES_TD

@@ -189,6 +189,14 @@ std::vector<EntryPoint> collectEntryPoints(ModuleOp module) {
           tensorInfo(type, name ? name.str() : "arg" + std::to_string(i)));
     }
     for (auto [i, type] : llvm::enumerate(func.getResultTypes())) {
+      // A result updated in place is its argument, not an output.
+      if (auto arg =
+              func.getResultAttrOfType<IntegerAttr>(i, "kiln.in_place_of")) {
+        if (arg.getInt() >= 0 &&
+            arg.getInt() < static_cast<int64_t>(entry.inputs.size()))
+          entry.inputs[arg.getInt()].updatedInPlace = true;
+        continue;
+      }
       auto name = func.getResultAttrOfType<StringAttr>(i, "kiln.name");
       entry.outputs.push_back(
           tensorInfo(type, name ? name.str() : "result" + std::to_string(i)));
@@ -265,6 +273,7 @@ void buildPipeline(OpPassManager &pm, const CompileOptions &opts) {
   // that the out-parameter replaces the alloc instead of being copied into.
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  pm.addPass(createKilnDropInPlaceResults());
   bufferization::BufferResultsToOutParamsPassOptions outParams;
   outParams.hoistStaticAllocs = true;
   outParams.modifyPublicFunctions = true;
@@ -316,9 +325,11 @@ LogicalResult Pipeline::lowerToLLVMDialect(ModuleOp module) {
     return failure();
   entries = collectEntryPoints(module);
   // kiln.* argument and result attributes describe the model (trainable,
-  // names) and are recorded above; the lowered code has no use for them.
+  // names) and are recorded above; the lowered code has no use for them,
+  // except kiln.in_place_of, which kiln-drop-in-place-results consumes.
   auto isKiln = [](NamedAttribute a) {
-    return a.getName().strref().starts_with("kiln.");
+    return a.getName().strref().starts_with("kiln.") &&
+           a.getName() != "kiln.in_place_of";
   };
   for (auto func : module.getOps<func::FuncOp>()) {
     for (unsigned i = 0; i < func.getNumArguments(); ++i)

@@ -49,6 +49,9 @@ struct TensorInfo {
   std::vector<int64_t> shape;
   /// ONNX TensorProto data type code (1 = float, 7 = int64, 9 = bool, ...).
   int dtype = 1;
+  /// An input the entry point overwrites with its new value (a parameter or
+  /// optimizer state of a training step).
+  bool updatedInPlace = false;
 };
 
 /// A compiled function: `name(inputs..., outputs..., arena)`, every tensor

@@ -66,8 +66,9 @@ def KilnBuildTrainStep : Pass<"kiln-build-train-step", "mlir::ModuleOp"> {
     marked `bufferization.writable`), so one-shot bufferization updates the
     caller's buffers in place. The tensor form has a result that must be
     used, so train_step also returns the updated values after the loss;
-    the codegen pipeline can drop those results once bufferized, since
-    each is then its own argument (see docs). Arguments and results carry
+    the codegen pipeline's kiln-drop-in-place-results removes those results
+    once bufferized, since each is then its own argument: the compiled step
+    copies no parameter. Arguments and results carry
     `kiln.name`: "param:NAME", "state:NAME.SLOT", "step", "x", "y", "loss"
     (updated results: "updated:" and the argument's name; each also has
     `kiln.in_place_of = <argument index>`);

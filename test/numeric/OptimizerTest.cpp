@@ -296,10 +296,9 @@ TEST_P(OptimizerTest, MatchesHandComputedSteps) {
       EXPECT_MATCH(inputs[2 + s], Tensor({kIn, kOut}, sw[s], dt), tol);
       EXPECT_MATCH(inputs[2 + slots + s], Tensor({kOut}, sb[s], dt), tol);
     }
-    // While codegen still returns the updated values too, they must be the
-    // ones written in place.
-    for (size_t i = 1; i < outs.size(); ++i)
-      EXPECT_MATCH(outs[i], inputs[i - 1], kExact);
+    // The updated values are written in place only, not also returned
+    // (kiln-drop-in-place-results removes those results).
+    EXPECT_EQ(outs.size(), 1u);
   }
   if (c.ref.clip > 0)
     EXPECT_TRUE(clipped) << "the case never clips; it would test nothing";
