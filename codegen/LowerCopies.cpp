@@ -1,4 +1,5 @@
-//===- LowerCopies.cpp - strided memref.copy into linalg.copy --------------===//
+//===- LowerCopies.cpp - strided memref.copy into linalg.copy
+//--------------===//
 
 #include "codegen/Passes.h"
 

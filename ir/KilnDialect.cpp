@@ -28,9 +28,8 @@ void KilnDialect::initialize() {
       >();
 }
 
-Operation *KilnDialect::materializeConstant(OpBuilder &builder,
-                                            Attribute value, Type type,
-                                            Location loc) {
+Operation *KilnDialect::materializeConstant(OpBuilder &builder, Attribute value,
+                                            Type type, Location loc) {
   auto elements = dyn_cast<ElementsAttr>(value);
   if (!elements || elements.getType() != type)
     return nullptr;
@@ -43,9 +42,9 @@ LogicalResult KilnDialect::verifyRegionArgAttribute(Operation *op,
                                                     NamedAttribute attr) {
   if (attr.getName() == getNameAttrName()) {
     if (!isa<StringAttr>(attr.getValue()))
-      return op->emitError() << "'" << getNameAttrName()
-                             << "' must be a string (argument " << argIndex
-                             << ")";
+      return op->emitError()
+             << "'" << getNameAttrName() << "' must be a string (argument "
+             << argIndex << ")";
     return success();
   }
   if (attr.getName() != getTrainableAttrName())

@@ -14,8 +14,7 @@ inferRecurrent(std::optional<Location> loc, StringRef name, int64_t gates,
                RankedTensorType &sequence, RankedTensorType &state) {
   auto input = tensorType(x);
   if (input.getRank() != 3)
-    return opError(loc, name, "input must be [T, B, I], got ",
-                   typeStr(input));
+    return opError(loc, name, "input must be [T, B, I], got ", typeStr(input));
   Type elt = input.getElementType();
   int64_t batch = input.getDimSize(1), inSize = input.getDimSize(2);
   auto hh = tensorType(wHh);
@@ -39,8 +38,8 @@ inferRecurrent(std::optional<Location> loc, StringRef name, int64_t gates,
     auto t = tensorType(b);
     if (t.getShape() != ArrayRef<int64_t>{gates * hidden} ||
         t.getElementType() != elt)
-      return opError(loc, name, "'", n, "' must be [", gates * hidden,
-                     "] of ", elt, ", got ", typeStr(t));
+      return opError(loc, name, "'", n, "' must be [", gates * hidden, "] of ",
+                     elt, ", got ", typeStr(t));
   }
   state = RankedTensorType::get({batch, hidden}, elt);
   for (auto [n, s] : llvm::zip(stateNames, states))
@@ -55,8 +54,8 @@ LogicalResult RnnOp::inferReturnTypes(MLIRContext *,
                                       std::optional<Location> loc, Adaptor a,
                                       SmallVectorImpl<Type> &inferred) {
   if (a.getActivation() != "tanh" && a.getActivation() != "relu")
-    return opError(loc, getOperationName(), "activation '",
-                   a.getActivation(), "' is not tanh or relu");
+    return opError(loc, getOperationName(), "activation '", a.getActivation(),
+                   "' is not tanh or relu");
   RankedTensorType seq, state;
   if (failed(inferRecurrent(loc, getOperationName(), 1, a.getInput(),
                             a.getWIh(), a.getWHh(), a.getBIh(), a.getBHh(),
@@ -90,9 +89,10 @@ LogicalResult GruOp::inferReturnTypes(MLIRContext *,
   return success();
 }
 
-LogicalResult MultiHeadAttentionOp::inferReturnTypes(
-    MLIRContext *, std::optional<Location> loc, Adaptor a,
-    SmallVectorImpl<Type> &inferred) {
+LogicalResult
+MultiHeadAttentionOp::inferReturnTypes(MLIRContext *,
+                                       std::optional<Location> loc, Adaptor a,
+                                       SmallVectorImpl<Type> &inferred) {
   StringRef name = getOperationName();
   auto q = tensorType(a.getQuery());
   if (q.getRank() != 3)
@@ -128,13 +128,12 @@ LogicalResult MultiHeadAttentionOp::inferReturnTypes(
   }
   if (Value mask = a.getMask()) {
     auto m = tensorType(mask);
-    bool shapeOk =
-        m.getShape() == ArrayRef<int64_t>{tq, tk} ||
-        m.getShape() == ArrayRef<int64_t>{batch, tq, tk};
+    bool shapeOk = m.getShape() == ArrayRef<int64_t>{tq, tk} ||
+                   m.getShape() == ArrayRef<int64_t>{batch, tq, tk};
     bool typeOk = m.getElementType().isInteger(1) || m.getElementType() == elt;
     if (!shapeOk || !typeOk)
-      return opError(loc, name, "mask must be [", tq, ", ", tk, "] or [",
-                     batch, ", ", tq, ", ", tk, "] of i1 or ", elt, ", got ",
+      return opError(loc, name, "mask must be [", tq, ", ", tk, "] or [", batch,
+                     ", ", tq, ", ", tk, "] of i1 or ", elt, ", got ",
                      typeStr(m));
   }
   inferred.push_back(q);

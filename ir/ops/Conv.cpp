@@ -1,4 +1,5 @@
-//===- Conv.cpp - conv2d and pooling shape rules ---------------------------===//
+//===- Conv.cpp - conv2d and pooling shape rules
+//---------------------------===//
 
 #include "ir/ops/OpUtils.h"
 
@@ -25,31 +26,28 @@ static LogicalResult checkWindow(std::optional<Location> loc, StringRef name,
 }
 
 /// Output [N, C, OH, OW] of a window of `kernel` sliding over `input`.
-static FailureOr<Shape> windowShape(std::optional<Location> loc,
-                                    StringRef name, RankedTensorType input,
-                                    int64_t channels, ArrayRef<int64_t> kernel,
-                                    ArrayRef<int64_t> strides,
-                                    ArrayRef<int64_t> padding,
-                                    ArrayRef<int64_t> dilations,
-                                    bool ceilMode) {
+static FailureOr<Shape>
+windowShape(std::optional<Location> loc, StringRef name, RankedTensorType input,
+            int64_t channels, ArrayRef<int64_t> kernel,
+            ArrayRef<int64_t> strides, ArrayRef<int64_t> padding,
+            ArrayRef<int64_t> dilations, bool ceilMode) {
   Shape shape = {input.getDimSize(0), channels};
   for (int i = 0; i < 2; ++i) {
-    int64_t out = windowOutputSize(input.getDimSize(2 + i), kernel[i],
-                                   strides[i], padding[i], padding[2 + i],
-                                   dilations[i], ceilMode);
+    int64_t out =
+        windowOutputSize(input.getDimSize(2 + i), kernel[i], strides[i],
+                         padding[i], padding[2 + i], dilations[i], ceilMode);
     if (out < 1)
       return opError(loc, name, "window of size ", kernel[i], " (dilation ",
                      dilations[i], ") does not fit spatial dim ", 2 + i,
-                     " of input ", typeStr(input), " with padding ",
-                     padding[i], "+", padding[2 + i]);
+                     " of input ", typeStr(input), " with padding ", padding[i],
+                     "+", padding[2 + i]);
     shape.push_back(out);
   }
   return shape;
 }
 
 LogicalResult Conv2DOp::inferReturnTypes(MLIRContext *,
-                                         std::optional<Location> loc,
-                                         Adaptor a,
+                                         std::optional<Location> loc, Adaptor a,
                                          SmallVectorImpl<Type> &inferred) {
   StringRef name = getOperationName();
   auto input = tensorType(a.getInput());
@@ -62,8 +60,8 @@ LogicalResult Conv2DOp::inferReturnTypes(MLIRContext *,
     return opError(loc, name, "filter must be [F, C / groups, KH, KW], got ",
                    typeStr(filter));
   if (filter.getElementType() != input.getElementType())
-    return opError(loc, name, "filter ", typeStr(filter),
-                   " and input ", typeStr(input), " element types differ");
+    return opError(loc, name, "filter ", typeStr(filter), " and input ",
+                   typeStr(input), " element types differ");
   int64_t c = input.getDimSize(1), f = filter.getDimSize(0);
   if (groups < 1 || c % groups != 0 || f % groups != 0)
     return opError(loc, name, "groups = ", groups,
@@ -100,8 +98,8 @@ static LogicalResult inferPool(std::optional<Location> loc, StringRef name,
   auto input = tensorType(a.getInput());
   if (failed(checkWindow(loc, name, input, a.getStrides(), a.getPadding(),
                          dilations)) ||
-      failed(checkArrayLength(loc, name, "kernel_size", a.getKernelSize(),
-                              2)) ||
+      failed(
+          checkArrayLength(loc, name, "kernel_size", a.getKernelSize(), 2)) ||
       failed(checkAllAtLeast(loc, name, "kernel_size", a.getKernelSize(), 1)))
     return failure();
   ArrayRef<int64_t> pad = a.getPadding(), kernel = a.getKernelSize();

@@ -18,11 +18,11 @@ OpFoldResult NegOp::fold(FoldAdaptor) {
 }
 
 LogicalResult ClipOp::verify() {
-  if (getMin() && getMax() && getMin()->convertToDouble() >
-                                   getMax()->convertToDouble())
-    return emitOpError("min ") << getMin()->convertToDouble()
-                               << " is greater than max "
-                               << getMax()->convertToDouble();
+  if (getMin() && getMax() &&
+      getMin()->convertToDouble() > getMax()->convertToDouble())
+    return emitOpError("min ")
+           << getMin()->convertToDouble() << " is greater than max "
+           << getMax()->convertToDouble();
   return success();
 }
 
@@ -78,9 +78,10 @@ static LogicalResult inferBinary(std::optional<Location> loc, StringRef opName,
 
 #define KILN_BINARY_INFER(OP, COMPARE, FLOAT_ONLY)                             \
   LogicalResult OP::inferReturnTypes(MLIRContext *, std::optional<Location> l, \
-                                     Adaptor a, SmallVectorImpl<Type> &types) { \
-    return inferBinary(l, getOperationName(), a.getLhs(), a.getRhs(),          \
-                       COMPARE, FLOAT_ONLY, types);                            \
+                                     Adaptor a,                                \
+                                     SmallVectorImpl<Type> &types) {           \
+    return inferBinary(l, getOperationName(), a.getLhs(), a.getRhs(), COMPARE, \
+                       FLOAT_ONLY, types);                                     \
   }
 KILN_BINARY_INFER(AddOp, false, false)
 KILN_BINARY_INFER(SubOp, false, false)
@@ -129,16 +130,15 @@ OpFoldResult DivOp::fold(FoldAdaptor a) {
 //===----------------------------------------------------------------------===//
 
 LogicalResult SelectOp::inferReturnTypes(MLIRContext *,
-                                         std::optional<Location> loc,
-                                         Adaptor a,
+                                         std::optional<Location> loc, Adaptor a,
                                          SmallVectorImpl<Type> &inferred) {
   auto shape = broadcastOperands(
       loc, getOperationName(), {"condition", "on_true", "on_false"},
       {a.getCondition(), a.getOnTrue(), a.getOnFalse()});
   if (failed(shape))
     return failure();
-  inferred.push_back(
-      RankedTensorType::get(*shape, tensorType(a.getOnTrue()).getElementType()));
+  inferred.push_back(RankedTensorType::get(
+      *shape, tensorType(a.getOnTrue()).getElementType()));
   return success();
 }
 

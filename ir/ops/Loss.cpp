@@ -1,4 +1,5 @@
-//===- Loss.cpp - loss shape rules -----------------------------------------===//
+//===- Loss.cpp - loss shape rules
+//-----------------------------------------===//
 
 #include "ir/ops/OpUtils.h"
 
@@ -43,9 +44,8 @@ LogicalResult BinaryCrossEntropyWithLogitsOp::inferReturnTypes(
 /// where `allowProbabilities`, a float target shaped like the input), an
 /// optional weight [C].
 template <typename Adaptor>
-static LogicalResult inferClassLoss(std::optional<Location> loc,
-                                    StringRef name, Adaptor a,
-                                    bool allowProbabilities,
+static LogicalResult inferClassLoss(std::optional<Location> loc, StringRef name,
+                                    Adaptor a, bool allowProbabilities,
                                     SmallVectorImpl<Type> &inferred) {
   auto input = tensorType(a.getInput()), target = tensorType(a.getTarget());
   if (input.getRank() < 2)
@@ -87,9 +87,10 @@ static LogicalResult inferClassLoss(std::optional<Location> loc,
   return success();
 }
 
-LogicalResult SoftmaxCrossEntropyOp::inferReturnTypes(
-    MLIRContext *, std::optional<Location> loc, Adaptor a,
-    SmallVectorImpl<Type> &inferred) {
+LogicalResult
+SoftmaxCrossEntropyOp::inferReturnTypes(MLIRContext *,
+                                        std::optional<Location> loc, Adaptor a,
+                                        SmallVectorImpl<Type> &inferred) {
   return inferClassLoss(loc, getOperationName(), a, true, inferred);
 }
 

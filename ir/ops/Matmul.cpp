@@ -1,4 +1,5 @@
-//===- Matmul.cpp - matmul shape rule --------------------------------------===//
+//===- Matmul.cpp - matmul shape rule
+//--------------------------------------===//
 
 #include "ir/ops/OpUtils.h"
 
@@ -6,14 +7,13 @@ using namespace mlir;
 using namespace kiln;
 
 LogicalResult MatmulOp::inferReturnTypes(MLIRContext *,
-                                         std::optional<Location> loc,
-                                         Adaptor a,
+                                         std::optional<Location> loc, Adaptor a,
                                          SmallVectorImpl<Type> &inferred) {
   StringRef name = getOperationName();
   auto lhs = tensorType(a.getLhs()), rhs = tensorType(a.getRhs());
   if (lhs.getRank() < 2 || rhs.getRank() < 2)
-    return opError(loc, name, "operands need rank >= 2, got lhs ",
-                   typeStr(lhs), " and rhs ", typeStr(rhs));
+    return opError(loc, name, "operands need rank >= 2, got lhs ", typeStr(lhs),
+                   " and rhs ", typeStr(rhs));
   if (lhs.getElementType() != rhs.getElementType())
     return opError(loc, name, "lhs ", typeStr(lhs), " and rhs ", typeStr(rhs),
                    " have different element types");
@@ -28,8 +28,8 @@ LogicalResult MatmulOp::inferReturnTypes(MLIRContext *,
                    " has K = ", kl, ", rhs ", typeStr(rhs), " has K = ", kr);
   auto batch = broadcastShapes(ls.drop_back(2), rs.drop_back(2));
   if (!batch)
-    return opError(loc, name, "batch dims of lhs ", typeStr(lhs),
-                   " and rhs ", typeStr(rhs), " do not broadcast");
+    return opError(loc, name, "batch dims of lhs ", typeStr(lhs), " and rhs ",
+                   typeStr(rhs), " do not broadcast");
   Shape shape = *batch;
   shape.push_back(m);
   shape.push_back(n);

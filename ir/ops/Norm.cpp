@@ -1,4 +1,5 @@
-//===- Norm.cpp - batch_norm, layer_norm, dropout --------------------------===//
+//===- Norm.cpp - batch_norm, layer_norm, dropout
+//--------------------------===//
 
 #include "ir/ops/OpUtils.h"
 
@@ -19,28 +20,29 @@ static LogicalResult checkPerChannel(std::optional<Location> loc,
     if (t.getRank() != 1 || t.getDimSize(0) != c ||
         t.getElementType() != input.getElementType())
       return opError(loc, name, "'", n, "' must be [", c, "] of ",
-                     input.getElementType(), " to match input ",
-                     typeStr(input), ", got ", typeStr(t));
+                     input.getElementType(), " to match input ", typeStr(input),
+                     ", got ", typeStr(t));
   }
   return success();
 }
 
-LogicalResult BatchNormInferenceOp::inferReturnTypes(
-    MLIRContext *, std::optional<Location> loc, Adaptor a,
-    SmallVectorImpl<Type> &inferred) {
+LogicalResult
+BatchNormInferenceOp::inferReturnTypes(MLIRContext *,
+                                       std::optional<Location> loc, Adaptor a,
+                                       SmallVectorImpl<Type> &inferred) {
   auto input = tensorType(a.getInput());
   if (failed(checkPerChannel(
-          loc, getOperationName(), input,
-          {"scale", "bias", "mean", "variance"},
+          loc, getOperationName(), input, {"scale", "bias", "mean", "variance"},
           {a.getScale(), a.getBias(), a.getMean(), a.getVariance()})))
     return failure();
   inferred.push_back(input);
   return success();
 }
 
-LogicalResult BatchNormTrainingOp::inferReturnTypes(
-    MLIRContext *, std::optional<Location> loc, Adaptor a,
-    SmallVectorImpl<Type> &inferred) {
+LogicalResult
+BatchNormTrainingOp::inferReturnTypes(MLIRContext *,
+                                      std::optional<Location> loc, Adaptor a,
+                                      SmallVectorImpl<Type> &inferred) {
   auto input = tensorType(a.getInput());
   if (failed(checkPerChannel(loc, getOperationName(), input, {"scale", "bias"},
                              {a.getScale(), a.getBias()})))

@@ -50,8 +50,8 @@ LogicalResult checkAllAtLeast(std::optional<Location> loc, StringRef opName,
                               int64_t minimum) {
   for (int64_t v : values)
     if (v < minimum)
-      return opError(loc, opName, "'", attrName, "' entries must be >= ",
-                     minimum, ", got ", v);
+      return opError(loc, opName, "'", attrName,
+                     "' entries must be >= ", minimum, ", got ", v);
   return success();
 }
 

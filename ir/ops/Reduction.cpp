@@ -1,4 +1,5 @@
-//===- Reduction.cpp - reductions, argmax, softmax -------------------------===//
+//===- Reduction.cpp - reductions, argmax, softmax
+//-------------------------===//
 
 #include "ir/ops/OpUtils.h"
 
@@ -38,7 +39,8 @@ static LogicalResult inferReduce(std::optional<Location> loc, StringRef name,
 
 #define KILN_REDUCE_INFER(OP)                                                  \
   LogicalResult OP::inferReturnTypes(MLIRContext *, std::optional<Location> l, \
-                                     Adaptor a, SmallVectorImpl<Type> &types) { \
+                                     Adaptor a,                                \
+                                     SmallVectorImpl<Type> &types) {           \
     return inferReduce(l, getOperationName(), a, types);                       \
   }
 KILN_REDUCE_INFER(ReduceSumOp)
@@ -56,8 +58,7 @@ OpFoldResult ReduceSumOp::fold(FoldAdaptor) {
 }
 
 LogicalResult ArgMaxOp::inferReturnTypes(MLIRContext *ctx,
-                                         std::optional<Location> loc,
-                                         Adaptor a,
+                                         std::optional<Location> loc, Adaptor a,
                                          SmallVectorImpl<Type> &inferred) {
   auto input = tensorType(a.getInput());
   auto axes = normalizeAxes(loc, getOperationName(), {a.getAxis()}, input);

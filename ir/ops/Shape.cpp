@@ -1,4 +1,5 @@
-//===- Shape.cpp - reshape, transpose, concat, slice, gather, broadcast, pad ===//
+//===- Shape.cpp - reshape, transpose, concat, slice, gather, broadcast, pad
+//===//
 
 #include "ir/ops/OpUtils.h"
 
@@ -41,9 +42,10 @@ OpFoldResult ReshapeOp::fold(FoldAdaptor a) {
 // transpose
 //===----------------------------------------------------------------------===//
 
-LogicalResult
-TransposeOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
-                              Adaptor a, SmallVectorImpl<Type> &inferred) {
+LogicalResult TransposeOp::inferReturnTypes(MLIRContext *,
+                                            std::optional<Location> loc,
+                                            Adaptor a,
+                                            SmallVectorImpl<Type> &inferred) {
   auto input = tensorType(a.getInput());
   ArrayRef<int64_t> perm = a.getPermutation();
   if (static_cast<int64_t>(perm.size()) != input.getRank() ||
@@ -81,8 +83,7 @@ OpFoldResult TransposeOp::fold(FoldAdaptor) {
 //===----------------------------------------------------------------------===//
 
 LogicalResult ConcatOp::inferReturnTypes(MLIRContext *,
-                                         std::optional<Location> loc,
-                                         Adaptor a,
+                                         std::optional<Location> loc, Adaptor a,
                                          SmallVectorImpl<Type> &inferred) {
   StringRef name = getOperationName();
   ValueRange inputs = a.getInputs();
@@ -105,8 +106,8 @@ LogicalResult ConcatOp::inferReturnTypes(MLIRContext *,
     for (int64_t d = 0; d < t.getRank(); ++d)
       if (d != *axis && t.getDimSize(d) != first.getDimSize(d))
         return opError(loc, name, "input ", i, " ", typeStr(t),
-                       " differs from input 0 ", typeStr(first), " in dim ",
-                       d, ", which is not the concat axis");
+                       " differs from input 0 ", typeStr(first), " in dim ", d,
+                       ", which is not the concat axis");
     if (llvm::AddOverflow(shape[*axis], t.getDimSize(*axis), shape[*axis]))
       return opError(loc, name, "concatenated dim ", *axis,
                      " overflows int64 at input ", i, " ", typeStr(t));
@@ -141,8 +142,8 @@ LogicalResult SliceOp::inferReturnTypes(MLIRContext *,
     int64_t start = a.getStarts()[d], limit = a.getLimits()[d];
     if (start < 0 || start > limit || limit > input.getDimSize(d))
       return opError(loc, name, "dim ", d, ": need 0 <= start (", start,
-                     ") <= limit (", limit, ") <= size (",
-                     input.getDimSize(d), ") for input ", typeStr(input));
+                     ") <= limit (", limit, ") <= size (", input.getDimSize(d),
+                     ") for input ", typeStr(input));
     shape.push_back(sliceLength(start, limit, a.getSteps()[d]));
   }
   inferred.push_back(RankedTensorType::get(shape, input.getElementType()));
@@ -161,8 +162,7 @@ OpFoldResult SliceOp::fold(FoldAdaptor) {
 //===----------------------------------------------------------------------===//
 
 LogicalResult GatherOp::inferReturnTypes(MLIRContext *,
-                                         std::optional<Location> loc,
-                                         Adaptor a,
+                                         std::optional<Location> loc, Adaptor a,
                                          SmallVectorImpl<Type> &inferred) {
   auto data = tensorType(a.getData());
   auto indices = tensorType(a.getIndices());

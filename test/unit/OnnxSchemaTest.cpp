@@ -1,4 +1,5 @@
-//===- OnnxSchemaTest.cpp - the ONNX schema library reads real models ------===//
+//===- OnnxSchemaTest.cpp - the ONNX schema library reads real models
+//------===//
 //
 // The ONNX importer will read models through libonnx-dev's compiled schema;
 // this checks that the build finds it and that it parses a model of the

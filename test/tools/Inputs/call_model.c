@@ -5,7 +5,8 @@
 
 #include <stdio.h>
 
-static _Alignas(64) unsigned char arena[PREDICT_ARENA_SIZE + CLASSIFY_ARENA_SIZE + EMBED_ARENA_SIZE];
+static _Alignas(64) unsigned char arena[PREDICT_ARENA_SIZE +
+                                        CLASSIFY_ARENA_SIZE + EMBED_ARENA_SIZE];
 
 int main(void) {
   const float x[6] = {0, 0.25f, 0.5f, 0.75f, 1, 1.25f};
