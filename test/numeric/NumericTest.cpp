@@ -6,21 +6,8 @@
 
 namespace kiln::numeric {
 
-std::string elementType(Tensor::DType dtype) {
-  switch (dtype) {
-  case Tensor::F32:
-    return "f32";
-  case Tensor::F64:
-    return "f64";
-  case Tensor::I64:
-    return "i64";
-  case Tensor::I32:
-    return "i32";
-  case Tensor::I1:
-    return "i1";
-  }
-  return "?";
-}
+// The reference names dtypes by their MLIR element types already.
+std::string elementType(Tensor::DType dtype) { return ref::dtypeName(dtype); }
 
 std::string ty(const Shape &shape, const std::string &element) {
   std::string s = "tensor<";
