@@ -162,6 +162,30 @@ kiln_status kiln_idx_read(const char *path, kiln_tensor *out);
  * splitmix64. */
 kiln_status kiln_shuffle_indices(int64_t *idx, int64_t n, uint64_t seed);
 
+/*===-- Parameter initialization -----------------------------------------===*/
+
+typedef enum kiln_init_kind {
+  KILN_INIT_ZEROS = 0,
+  KILN_INIT_ONES = 1,
+  KILN_INIT_GLOROT_UNIFORM = 2, /* U(-a, a), a = sqrt(6 / (fan_in + fan_out)) */
+  KILN_INIT_GLOROT_NORMAL = 3,  /* N(0, 2 / (fan_in + fan_out)) */
+  KILN_INIT_HE_UNIFORM = 4,     /* U(-a, a), a = sqrt(6 / fan_in) */
+  KILN_INIT_HE_NORMAL = 5       /* N(0, 2 / fan_in) */
+} kiln_init_kind;
+
+/* Fan-in and fan-out of a parameter from its shape, for kiln's layouts: a
+ * dense weight is [in, out] (x @ W), a convolution filter [F, C, KH, KW]
+ * (fan_in = C*KH*KW, fan_out = F*KH*KW), a vector [n] has n for both. */
+kiln_status kiln_init_fans(const kiln_tensor *t, int64_t *fan_in,
+                           int64_t *fan_out);
+
+/* Fills a float32 or float64 tensor. The values are a pure function of
+ * (kind, shape, seed), identical on every platform up to the last bit of
+ * log/cos for the normal kinds (Box-Muller; plain normal as in PyTorch, not
+ * Keras's truncated one). */
+kiln_status kiln_init_tensor(kiln_tensor *t, kiln_init_kind kind,
+                             uint64_t seed);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif
