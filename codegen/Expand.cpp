@@ -10,6 +10,7 @@
 #include "codegen/Passes.h"
 #include "ir/KilnBuilder.h"
 #include "ir/ShapeUtils.h"
+#include "ir/ops/OpUtils.h"
 
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -25,8 +26,6 @@ using namespace kiln;
 
 namespace {
 
-RankedTensorType typeOf(Value v) { return cast<RankedTensorType>(v.getType()); }
-
 int64_t normalized(int64_t axis, int64_t rank) {
   return *normalizeAxis(axis, rank);
 }
@@ -35,7 +34,7 @@ int64_t normalized(int64_t axis, int64_t rank) {
 /// tensor: [1, C, 1, ...].
 Value channelView(KilnBuilder &b, Value v, int64_t rank) {
   SmallVector<int64_t> shape(rank, 1);
-  shape[1] = typeOf(v).getDimSize(0);
+  shape[1] = tensorType(v).getDimSize(0);
   return b.reshape(v, shape);
 }
 
@@ -59,7 +58,7 @@ struct ExpandSoftmax : OpRewritePattern<SoftmaxOp> {
                                 PatternRewriter &rewriter) const override {
     KilnBuilder b(op.getLoc(), rewriter);
     Value x = op.getInput();
-    int64_t axis = normalized(op.getAxis(), typeOf(x).getRank());
+    int64_t axis = normalized(op.getAxis(), tensorType(x).getRank());
     Value e = ExpOp::create(b, b.sub(x, b.max(x, {axis}, true)));
     rewriter.replaceOp(op, b.div(e, b.sum(e, {axis}, true)));
     return success();
@@ -79,7 +78,8 @@ struct ExpandLogSoftmax : OpRewritePattern<LogSoftmaxOp> {
     KilnBuilder b(op.getLoc(), rewriter);
     Value x = op.getInput();
     rewriter.replaceOp(
-        op, logSoftmax(b, x, normalized(op.getAxis(), typeOf(x).getRank())));
+        op,
+        logSoftmax(b, x, normalized(op.getAxis(), tensorType(x).getRank())));
     return success();
   }
 };
@@ -100,7 +100,7 @@ struct ExpandReduceMean : OpRewritePattern<ReduceMeanOp> {
     KilnBuilder b(op.getLoc(), rewriter);
     Value x = op.getInput();
     rewriter.replaceOp(
-        op, b.mean(x, normalizedAxes(op.getAxes(), typeOf(x).getRank()),
+        op, b.mean(x, normalizedAxes(op.getAxes(), tensorType(x).getRank()),
                    op.getKeepdims()));
     return success();
   }
@@ -112,11 +112,11 @@ struct ExpandLogSumExp : OpRewritePattern<ReduceLogSumExpOp> {
                                 PatternRewriter &rewriter) const override {
     KilnBuilder b(op.getLoc(), rewriter);
     Value x = op.getInput();
-    auto axes = normalizedAxes(op.getAxes(), typeOf(x).getRank());
+    auto axes = normalizedAxes(op.getAxes(), tensorType(x).getRank());
     Value m = b.max(x, axes, true);
     // An infinite maximum (a +inf, or a slice of -inf) would make x - m NaN;
     // shifting by 0 there gives the right +inf or -inf. NaN still propagates.
-    Type et = typeOf(x).getElementType();
+    Type et = tensorType(x).getElementType();
     Value infinite =
         EqOp::create(b, AbsOp::create(b, m),
                      b.scalar(et, std::numeric_limits<double>::infinity()));
@@ -134,7 +134,8 @@ struct ExpandGlobalAvgPool : OpRewritePattern<GlobalAvgPoolOp> {
                                 PatternRewriter &rewriter) const override {
     KilnBuilder b(op.getLoc(), rewriter);
     Value x = op.getInput();
-    rewriter.replaceOp(op, b.mean(x, axesFrom(2, typeOf(x).getRank()), true));
+    rewriter.replaceOp(op,
+                       b.mean(x, axesFrom(2, tensorType(x).getRank()), true));
     return success();
   }
 };
@@ -153,7 +154,7 @@ struct ExpandBatchNormInference : OpRewritePattern<BatchNormInferenceOp> {
                                 PatternRewriter &rewriter) const override {
     KilnBuilder b(op.getLoc(), rewriter);
     Value x = op.getInput();
-    int64_t rank = typeOf(x).getRank();
+    int64_t rank = tensorType(x).getRank();
     auto view = [&](Value v) { return channelView(b, v, rank); };
     Value centered = b.sub(x, view(op.getMean()));
     rewriter.replaceOp(op, normalize(b, centered, view(op.getVariance()),
@@ -169,7 +170,7 @@ struct ExpandBatchNormTraining : OpRewritePattern<BatchNormTrainingOp> {
                                 PatternRewriter &rewriter) const override {
     KilnBuilder b(op.getLoc(), rewriter);
     Value x = op.getInput();
-    int64_t rank = typeOf(x).getRank();
+    int64_t rank = tensorType(x).getRank();
     SmallVector<int64_t> axes = {0};
     llvm::append_range(axes, axesFrom(2, rank));
     Value mean = b.mean(x, axes, true);
@@ -191,7 +192,7 @@ struct ExpandLayerNorm : OpRewritePattern<LayerNormOp> {
                                 PatternRewriter &rewriter) const override {
     KilnBuilder b(op.getLoc(), rewriter);
     Value x = op.getInput();
-    int64_t rank = typeOf(x).getRank();
+    int64_t rank = tensorType(x).getRank();
     auto axes = axesFrom(normalized(op.getAxis(), rank), rank);
     Value centered = b.sub(x, b.mean(x, axes, true));
     Value variance = b.mean(b.mul(centered, centered), axes, true);
@@ -234,13 +235,14 @@ struct ExpandBceWithLogits : OpRewritePattern<BinaryCrossEntropyWithLogitsOp> {
 /// a one-hot mask so that it lowers to elementwise code and a reduction.
 Value classLoss(KilnBuilder &b, Value logp, Value labels, Value weight,
                 std::optional<int64_t> ignoreIndex, Reduction reduction) {
-  auto type = typeOf(logp);
+  auto type = tensorType(logp);
   Type et = type.getElementType();
   int64_t rank = type.getRank(), classes = type.getDimSize(1);
-  if (!typeOf(labels).getElementType().isInteger(64))
-    labels = CastOp::create(b, typeOf(labels).clone(b.getI64Type()), labels);
+  if (!tensorType(labels).getElementType().isInteger(64))
+    labels =
+        CastOp::create(b, tensorType(labels).clone(b.getI64Type()), labels);
   // labels [N, 1, d...] against classes [1, C, 1...].
-  SmallVector<int64_t> labelShape(typeOf(labels).getShape());
+  SmallVector<int64_t> labelShape(tensorType(labels).getShape());
   labelShape.insert(labelShape.begin() + 1, 1);
   SmallVector<int64_t> classShape(rank, 1);
   classShape[1] = classes;
@@ -262,7 +264,7 @@ Value classLoss(KilnBuilder &b, Value logp, Value labels, Value weight,
     // Weighted mean: divide by the total weight of the counted labels. A
     // rank-0 weight (no class weights, ignore_index only) needs broadcasting
     // to count every position.
-    Value counted = BroadcastToOp::create(b, typeOf(loss), w);
+    Value counted = BroadcastToOp::create(b, tensorType(loss), w);
     return b.div(b.sum(loss, {}, false), b.sum(counted, {}, false));
   }
   return reduceLoss(b, loss, reduction);
@@ -287,7 +289,7 @@ struct ExpandSoftmaxCrossEntropy : OpRewritePattern<SoftmaxCrossEntropyOp> {
     KilnBuilder b(op.getLoc(), rewriter);
     Value logp = logSoftmax(b, op.getInput(), 1);
     Value target = op.getTarget();
-    if (!isa<FloatType>(typeOf(target).getElementType())) {
+    if (!isa<FloatType>(tensorType(target).getElementType())) {
       rewriter.replaceOp(op, classLoss(b, logp, target, op.getWeight(),
                                        op.getIgnoreIndex(), op.getReduction()));
       return success();
@@ -295,8 +297,8 @@ struct ExpandSoftmaxCrossEntropy : OpRewritePattern<SoftmaxCrossEntropyOp> {
     // Probability targets: -sum_c weight[c] * t[c] * logp[c].
     Value weighted = b.mul(target, logp);
     if (Value weight = op.getWeight()) {
-      SmallVector<int64_t> classShape(typeOf(logp).getRank(), 1);
-      classShape[1] = typeOf(weight).getDimSize(0);
+      SmallVector<int64_t> classShape(tensorType(logp).getRank(), 1);
+      classShape[1] = tensorType(weight).getDimSize(0);
       weighted = b.mul(weighted, b.reshape(weight, classShape));
     }
     Value loss = NegOp::create(b, b.sum(weighted, {1}, false));

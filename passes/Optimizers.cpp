@@ -1,6 +1,7 @@
 //===- Optimizers.cpp - optimizer updates as kiln ops ---------------------===//
 
 #include "passes/Optimizers.h"
+#include "ir/ops/OpUtils.h"
 
 #include "llvm/ADT/StringSwitch.h"
 
@@ -11,13 +12,11 @@ using namespace kiln;
 
 namespace {
 
-RankedTensorType typeOf(Value v) { return cast<RankedTensorType>(v.getType()); }
-
 /// `v` converted to element type `et` (no op when it has it already).
 Value castTo(KilnBuilder &b, Value v, Type et) {
-  if (typeOf(v).getElementType() == et)
+  if (tensorType(v).getElementType() == et)
     return v;
-  return CastOp::create(b, typeOf(v).clone(et), v);
+  return CastOp::create(b, tensorType(v).clone(et), v);
 }
 
 /// a * x + c * y with scalar factors a and c of x's element type.
@@ -140,7 +139,7 @@ SmallVector<std::string> kiln::optimizerStateNames(const OptimizerConfig &c) {
 Value kiln::buildLearningRate(KilnBuilder &b, const OptimizerConfig &c,
                               Value step) {
   Type f64 = b.getF64Type();
-  Type stepType = typeOf(step).getElementType();
+  Type stepType = tensorType(step).getElementType();
   Value lr = b.scalar(f64, c.lr);
   switch (c.schedule) {
   case LrSchedule::Constant:
@@ -172,7 +171,7 @@ void kiln::buildClipByGlobalNorm(KilnBuilder &b, double maxNorm,
   Value total;
   for (Value g : grads) {
     Value sq = b.mul(g, g);
-    int64_t rank = typeOf(g).getRank();
+    int64_t rank = tensorType(g).getRank();
     if (rank > 0)
       sq = b.sum(sq, axesFrom(0, rank), /*keepdims=*/false);
     sq = castTo(b, sq, f64);
@@ -182,13 +181,13 @@ void kiln::buildClipByGlobalNorm(KilnBuilder &b, double maxNorm,
   Value coef = b.div(b.scalar(f64, maxNorm), b.add(norm, b.scalar(f64, 1e-6)));
   Value scale = MinOp::create(b, coef, b.scalar(f64, 1.0));
   for (Value &g : grads)
-    g = b.mul(g, castTo(b, scale, typeOf(g).getElementType()));
+    g = b.mul(g, castTo(b, scale, tensorType(g).getElementType()));
 }
 
 ParamUpdate kiln::buildOptimizerUpdate(KilnBuilder &b, const OptimizerConfig &c,
                                        Value lr64, Value step, Value p, Value g,
                                        ValueRange state) {
-  Type et = typeOf(p).getElementType();
+  Type et = tensorType(p).getElementType();
   Value lr = castTo(b, lr64, et);
   ParamUpdate out;
   // L2 decay: the gradient of wd/2 |p|^2 joins the gradient. AdamW decays
@@ -257,7 +256,7 @@ ParamUpdate kiln::buildOptimizerUpdate(KilnBuilder &b, const OptimizerConfig &c,
     // step_size = lr / (1 - b1^t), denom = sqrt(v) / sqrt(1 - b2^t) + eps
     // with t = step + 1, the scalars in f64.
     Type f64 = b.getF64Type();
-    Type stepType = typeOf(step).getElementType();
+    Type stepType = tensorType(step).getElementType();
     Value t = castTo(b, b.add(step, b.scalar(stepType, 1)), f64);
     Value one = b.scalar(f64, 1.0);
     Value bc1 = b.sub(one, PowOp::create(b, b.scalar(f64, c.beta1), t));

@@ -12,6 +12,7 @@
 
 #include "codegen/LowerToLinalg/Lowering.h"
 #include "ir/ShapeUtils.h"
+#include "ir/ops/OpUtils.h"
 
 #include "mlir/Transforms/DialectConversion.h"
 
@@ -19,8 +20,6 @@ using namespace mlir;
 using namespace kiln;
 
 namespace {
-
-RankedTensorType typeOf(Value v) { return cast<RankedTensorType>(v.getType()); }
 
 Value zeroFilled(OpBuilder &b, Location loc, RankedTensorType type) {
   return filledTensor(b, loc, type, b.getFloatAttr(type.getElementType(), 0.0));
@@ -37,7 +36,7 @@ struct LowerMatmul : OpConversionPattern<MatmulOp> {
     Value init = zeroFilled(rewriter, loc, type);
     bool transposed = op.getTransposeLhs() || op.getTransposeRhs();
     int64_t rank = type.getRank();
-    auto lhsType = typeOf(lhs), rhsType = typeOf(rhs);
+    auto lhsType = tensorType(lhs), rhsType = tensorType(rhs);
     if (!transposed && rank == 2) {
       rewriter.replaceOp(op, linalg::MatmulOp::create(rewriter, loc, {type},
                                                       {lhs, rhs}, {init})
@@ -97,7 +96,7 @@ Value padSpatial(OpBuilder &b, Location loc, Value input,
   // padding is [top, left, bottom, right].
   if (llvm::all_of(padding, [](int64_t p) { return p == 0; }))
     return input;
-  auto type = typeOf(input);
+  auto type = tensorType(input);
   SmallVector<int64_t> low = {0, 0, padding[0], padding[1]};
   SmallVector<int64_t> high = {0, 0, padding[2], padding[3]};
   SmallVector<int64_t> shape(type.getShape());
@@ -151,7 +150,7 @@ struct LowerConv2D : OpConversionPattern<Conv2DOp> {
     } else {
       // [N, C, H, W] -> [N, G, C/G, H, W]; [F, C/G, KH, KW] ->
       // [G, F/G, C/G, KH, KW]; result [N, G, F/G, OH, OW].
-      auto in = typeOf(input), fl = typeOf(filter);
+      auto in = tensorType(input), fl = tensorType(filter);
       int64_t n = in.getDimSize(0), c = in.getDimSize(1), f = fl.getDimSize(0);
       auto groupedIn = RankedTensorType::get(
           {n, groups, c / groups, in.getDimSize(2), in.getDimSize(3)}, et);
@@ -231,7 +230,7 @@ struct LowerMaxPool : OpConversionPattern<MaxPool2DOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     auto type = op.getType();
-    auto in = typeOf(adaptor.getInput());
+    auto in = tensorType(adaptor.getInput());
     auto k = op.getKernelSize(), s = op.getStrides(), dl = op.getDilations();
     SmallVector<int64_t> pad(op.getPadding());
     pad[2] += ceilExtra(in.getDimSize(2), type.getDimSize(2), k[0], s[0], dl[0],
@@ -255,7 +254,7 @@ struct LowerAvgPool : OpConversionPattern<AvgPool2DOp> {
     Location loc = op.getLoc();
     auto type = op.getType();
     Type et = type.getElementType();
-    auto in = typeOf(adaptor.getInput());
+    auto in = tensorType(adaptor.getInput());
     auto k = op.getKernelSize(), s = op.getStrides();
     SmallVector<int64_t> dl = {1, 1};
     auto p = op.getPadding();

@@ -3,6 +3,7 @@
 
 #include "codegen/LowerToLinalg/Lowering.h"
 #include "ir/ShapeUtils.h"
+#include "ir/ops/OpUtils.h"
 
 #include "mlir/Transforms/DialectConversion.h"
 
@@ -10,8 +11,6 @@ using namespace mlir;
 using namespace kiln;
 
 namespace {
-
-RankedTensorType typeOf(Value v) { return cast<RankedTensorType>(v.getType()); }
 
 struct LowerConstant : OpConversionPattern<ConstantOp> {
   using OpConversionPattern::OpConversionPattern;
@@ -62,7 +61,7 @@ struct LowerConcat : OpConversionPattern<ConcatOp> {
     Value result = emptyTensor(rewriter, loc, type);
     int64_t offset = 0;
     for (Value input : adaptor.getInputs()) {
-      auto shape = typeOf(input).getShape();
+      auto shape = tensorType(input).getShape();
       SmallVector<int64_t> offsets(rank, 0), strides(rank, 1);
       offsets[axis] = offset;
       result = tensor::InsertSliceOp::create(
@@ -113,9 +112,9 @@ struct LowerGather : OpConversionPattern<GatherOp> {
     Location loc = op.getLoc();
     auto type = op.getType();
     Value data = adaptor.getData(), indices = adaptor.getIndices();
-    auto dataType = typeOf(data);
+    auto dataType = tensorType(data);
     int64_t axis = *normalizeAxis(op.getAxis(), dataType.getRank());
-    int64_t indexRank = typeOf(indices).getRank();
+    int64_t indexRank = tensorType(indices).getRank();
     int64_t rank = type.getRank();
     MLIRContext *ctx = rewriter.getContext();
     SmallVector<AffineExpr> indexExprs;
@@ -169,7 +168,7 @@ struct LowerPad : OpConversionPattern<PadOp> {
     }
     // reflect and edge read the input at a mapped coordinate.
     bool reflect = op.getMode() == PadMode::reflect;
-    auto inType = typeOf(input);
+    auto inType = tensorType(input);
     int64_t rank = type.getRank();
     MLIRContext *ctx = rewriter.getContext();
     SmallVector<utils::IteratorType> iterators(rank,

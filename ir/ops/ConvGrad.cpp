@@ -27,7 +27,7 @@ namespace {
 
 /// x reversed along `axis`, as a gather with a constant index list.
 Value flip(KilnBuilder &b, Value x, int64_t axis) {
-  int64_t n = typeOf(x).getDimSize(axis);
+  int64_t n = tensorType(x).getDimSize(axis);
   if (n == 1)
     return x;
   SmallVector<int64_t> indices;
@@ -47,8 +47,8 @@ struct ConvGeometry {
 /// [F, C, KH, KW], given g [N, F, OH, OW].
 Value convInputGrad(KilnBuilder &b, Value g, Value w, RankedTensorType xType,
                     const ConvGeometry &c) {
-  auto gs = typeOf(g).getShape();
-  auto ws = typeOf(w).getShape();
+  auto gs = tensorType(g).getShape();
+  auto ws = tensorType(w).getShape();
   auto xs = xType.getShape();
   int64_t sh = c.strides[0], sw = c.strides[1];
   int64_t dh = c.dilations[0], dw = c.dilations[1];
@@ -65,7 +65,7 @@ Value convInputGrad(KilnBuilder &b, Value g, Value w, RankedTensorType xType,
   // them (and the padding) get nothing.
   int64_t hp = xs[2] + c.padding[0] + c.padding[2];
   int64_t wp = xs[3] + c.padding[1] + c.padding[3];
-  auto ds = typeOf(dx).getShape();
+  auto ds = tensorType(dx).getShape();
   dx = zeroPad(b, dx, {0, 0, 0, 0}, {0, 0, hp - ds[2], wp - ds[3]});
   return sliceBox(b, dx, {0, 0, c.padding[0], c.padding[1]}, xs);
 }
@@ -96,7 +96,7 @@ LogicalResult Conv2DOp::buildGradients(KilnBuilder &b, ArrayRef<Value> rg,
     return success();
   }
   Value x = getInput(), w = getFilter();
-  auto xType = typeOf(x), wType = typeOf(w);
+  auto xType = tensorType(x), wType = tensorType(w);
   ConvGeometry geometry{getStrides(), getPadding(), getDilations()};
   int64_t groups = getGroups();
   int64_t cg = wType.getDimSize(1), fg = wType.getDimSize(0) / groups;
@@ -107,7 +107,7 @@ LogicalResult Conv2DOp::buildGradients(KilnBuilder &b, ArrayRef<Value> rg,
     auto channels = [&](Value v, int64_t axis, int64_t start, int64_t size) {
       if (groups == 1)
         return v;
-      SmallVector<int64_t> starts(4, 0), sizes(typeOf(v).getShape());
+      SmallVector<int64_t> starts(4, 0), sizes(tensorType(v).getShape());
       starts[axis] = start;
       sizes[axis] = size;
       return sliceBox(b, v, starts, sizes);
@@ -118,7 +118,7 @@ LogicalResult Conv2DOp::buildGradients(KilnBuilder &b, ArrayRef<Value> rg,
     SmallVector<int64_t> xiShape(xType.getShape());
     xiShape[1] = cg;
     dxs.push_back(convInputGrad(b, gi, wi, xType.clone(xiShape), geometry));
-    dws.push_back(convFilterGrad(b, gi, xi, typeOf(wi), geometry));
+    dws.push_back(convFilterGrad(b, gi, xi, tensorType(wi), geometry));
   }
   og.push_back(groups == 1 ? dxs[0] : ConcatOp::create(b, dxs, 1));
   og.push_back(groups == 1 ? dws[0] : ConcatOp::create(b, dws, 0));
@@ -172,7 +172,7 @@ LogicalResult MaxPool2DOp::buildGradients(KilnBuilder &b, ArrayRef<Value> rg,
     return success();
   }
   Value x = getInput(), y = getOutput();
-  auto in = typeOf(x), out = typeOf(y);
+  auto in = tensorType(x), out = tensorType(y);
   ArrayRef<int64_t> dil = getDilations();
   Windows w = windows(in, out, getKernelSize(), getStrides(), getPadding(),
                       dil[0], dil[1]);
@@ -210,7 +210,7 @@ LogicalResult AvgPool2DOp::buildGradients(KilnBuilder &b, ArrayRef<Value> rg,
     og.push_back(Value());
     return success();
   }
-  auto in = typeOf(getInput()), out = typeOf(getOutput());
+  auto in = tensorType(getInput()), out = tensorType(getOutput());
   ArrayRef<int64_t> padding = getPadding();
   Windows w = windows(in, out, getKernelSize(), getStrides(), padding, 1, 1);
   // Each output's divisor: the window positions inside the input, or inside
@@ -250,7 +250,7 @@ LogicalResult GlobalAvgPoolOp::buildGradients(KilnBuilder &b,
     og.push_back(Value());
     return success();
   }
-  auto in = typeOf(getInput());
+  auto in = tensorType(getInput());
   int64_t n = in.getNumElements() / (in.getDimSize(0) * in.getDimSize(1));
   og.push_back(BroadcastToOp::create(b, in, b.scale(g, 1.0 / n)));
   return success();

@@ -252,8 +252,8 @@ LogicalResult binaryGrad(KilnBuilder &b, Value lhs, Value rhs,
     operandGrads.append(2, Value());
     return success();
   }
-  operandGrads.push_back(b.unbroadcast(dl(g), typeOf(lhs)));
-  operandGrads.push_back(b.unbroadcast(dr(g), typeOf(rhs)));
+  operandGrads.push_back(b.unbroadcast(dl(g), tensorType(lhs)));
+  operandGrads.push_back(b.unbroadcast(dr(g), tensorType(rhs)));
   return success();
 }
 
@@ -345,8 +345,8 @@ LogicalResult SelectOp::buildGradients(KilnBuilder &b, ArrayRef<Value> rg,
     return success();
   }
   Value c = getCondition(), zero = scalarLike(b, g, 0.0);
-  og.push_back(b.unbroadcast(select(b, c, g, zero), typeOf(getOnTrue())));
-  og.push_back(b.unbroadcast(select(b, c, zero, g), typeOf(getOnFalse())));
+  og.push_back(b.unbroadcast(select(b, c, g, zero), tensorType(getOnTrue())));
+  og.push_back(b.unbroadcast(select(b, c, zero, g), tensorType(getOnFalse())));
   return success();
 }
 
@@ -359,6 +359,6 @@ LogicalResult CastOp::buildGradients(KilnBuilder &b, ArrayRef<Value> rg,
     og.push_back(Value());
     return success();
   }
-  og.push_back(CastOp::create(b, typeOf(getInput()), g));
+  og.push_back(CastOp::create(b, tensorType(getInput()), g));
   return success();
 }

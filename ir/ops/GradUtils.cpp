@@ -13,12 +13,12 @@ Value sumAxes(KilnBuilder &b, Value x, ArrayRef<int64_t> axes, bool keepdims) {
 }
 
 Value toFloat(KilnBuilder &b, Value c, Type et) {
-  return CastOp::create(b, typeOf(c).clone(et), c);
+  return CastOp::create(b, tensorType(c).clone(et), c);
 }
 
 Value sliceBox(KilnBuilder &b, Value x, ArrayRef<int64_t> starts,
                ArrayRef<int64_t> sizes) {
-  ArrayRef<int64_t> shape = typeOf(x).getShape();
+  ArrayRef<int64_t> shape = tensorType(x).getShape();
   SmallVector<int64_t> limits, steps(shape.size(), 1);
   bool whole = true;
   for (size_t i = 0; i < shape.size(); ++i) {
@@ -40,7 +40,7 @@ Value zeroPad(KilnBuilder &b, Value x, ArrayRef<int64_t> low,
 
 Value unslice(KilnBuilder &b, Value g, ArrayRef<int64_t> full,
               ArrayRef<int64_t> starts, ArrayRef<int64_t> steps) {
-  ArrayRef<int64_t> shape = typeOf(g).getShape();
+  ArrayRef<int64_t> shape = tensorType(g).getShape();
   int64_t rank = shape.size();
   // Interleave step - 1 zeros after each element of a strided dim: view
   // [n] as [n, 1], pad the unit dim to [n, step], and flatten to n * step.
@@ -86,13 +86,13 @@ Value floatConstant(KilnBuilder &b, RankedTensorType type,
 }
 
 Value applyAlongAxis(KilnBuilder &b, Value g, Value m, int64_t axis) {
-  ArrayRef<int64_t> shape = typeOf(g).getShape();
+  ArrayRef<int64_t> shape = tensorType(g).getShape();
   int64_t outer = 1, inner = 1;
   for (int64_t i = 0; i < axis; ++i)
     outer *= shape[i];
   for (size_t i = axis + 1; i < shape.size(); ++i)
     inner *= shape[i];
-  int64_t in = typeOf(m).getDimSize(0);
+  int64_t in = tensorType(m).getDimSize(0);
   // [outer, out, inner] -> m [in, out] @ g -> [outer, in, inner]; the
   // rank-2 m broadcasts over the batch dim.
   Value flat = b.reshape(g, {outer, shape[axis], inner});
@@ -106,10 +106,10 @@ Value gatherGrad(KilnBuilder &b, Value g, Value indices,
                  RankedTensorType dataType, int64_t axis) {
   Type et = dataType.getElementType();
   int64_t dim = dataType.getDimSize(axis);
-  int64_t count = typeOf(indices).getNumElements();
+  int64_t count = tensorType(indices).getNumElements();
   Value idx = b.reshape(indices, {count});
-  if (!typeOf(idx).getElementType().isInteger(64))
-    idx = CastOp::create(b, typeOf(idx).clone(b.getI64Type()), idx);
+  if (!tensorType(idx).getElementType().isInteger(64))
+    idx = CastOp::create(b, tensorType(idx).clone(b.getI64Type()), idx);
   // Negative indices count from the end.
   Value negative = LtOp::create(b, idx, b.scalar(b.getI64Type(), 0));
   idx = select(b, negative, b.add(idx, b.scalar(b.getI64Type(), dim)), idx);

@@ -13,18 +13,16 @@
 
 #include "ir/KilnBuilder.h"
 #include "ir/KilnOps.h"
+#include "ir/ops/OpUtils.h"
 
 namespace kiln::grad {
 
-inline mlir::RankedTensorType typeOf(mlir::Value v) {
-  return mlir::cast<mlir::RankedTensorType>(v.getType());
-}
 inline bool isFloat(mlir::Value v) {
-  return mlir::isa<mlir::FloatType>(typeOf(v).getElementType());
+  return mlir::isa<mlir::FloatType>(tensorType(v).getElementType());
 }
 /// A rank-0 constant of v's element type; broadcasts against v.
 inline mlir::Value scalarLike(KilnBuilder &b, mlir::Value v, double value) {
-  return b.scalar(typeOf(v).getElementType(), value);
+  return b.scalar(tensorType(v).getElementType(), value);
 }
 inline mlir::Value select(KilnBuilder &b, mlir::Value c, mlir::Value t,
                           mlir::Value f) {

@@ -28,7 +28,7 @@ Value elementFactor(KilnBuilder &b, Value g, Reduction reduction,
 /// `v` ([N, d...], per element) viewed as [N, 1, d...] against the class
 /// dim of a [N, C, d...] input.
 Value classView(KilnBuilder &b, Value v) {
-  SmallVector<int64_t> shape(typeOf(v).getShape());
+  SmallVector<int64_t> shape(tensorType(v).getShape());
   shape.insert(shape.begin() + 1, 1);
   return b.reshape(v, shape);
 }
@@ -42,11 +42,12 @@ struct LabelTerms {
 /// as the forward's classLoss computes them.
 LabelTerms labelTerms(KilnBuilder &b, Value input, Value labels, Value weight,
                       std::optional<int64_t> ignoreIndex) {
-  auto type = typeOf(input);
+  auto type = tensorType(input);
   Type et = type.getElementType();
   int64_t rank = type.getRank(), classes = type.getDimSize(1);
-  if (!typeOf(labels).getElementType().isInteger(64))
-    labels = CastOp::create(b, typeOf(labels).clone(b.getI64Type()), labels);
+  if (!tensorType(labels).getElementType().isInteger(64))
+    labels =
+        CastOp::create(b, tensorType(labels).clone(b.getI64Type()), labels);
   SmallVector<int64_t> classShape(rank, 1);
   classShape[1] = classes;
   Value oneHot = EqOp::create(b, classView(b, labels),
@@ -60,7 +61,7 @@ LabelTerms labelTerms(KilnBuilder &b, Value input, Value labels, Value weight,
     Value ignored =
         EqOp::create(b, labels, b.scalar(b.getI64Type(), *ignoreIndex));
     w = select(b, ignored, zero, w ? w : b.scalar(et, 1.0));
-    w = BroadcastToOp::create(b, typeOf(labels).clone(et), w);
+    w = BroadcastToOp::create(b, tensorType(labels).clone(et), w);
   }
   return {oneHot, w};
 }
@@ -92,7 +93,7 @@ LogicalResult MseLossOp::buildGradients(KilnBuilder &b, ArrayRef<Value> rg,
     return success();
   }
   Value x = getInput();
-  Value f = elementFactor(b, g, getReduction(), typeOf(x).getNumElements());
+  Value f = elementFactor(b, g, getReduction(), tensorType(x).getNumElements());
   Value dx = b.mul(b.scale(b.sub(x, getTarget()), 2.0), f);
   og.append({dx, NegOp::create(b, dx)});
   return success();
@@ -107,7 +108,7 @@ LogicalResult BinaryCrossEntropyWithLogitsOp::buildGradients(
     return success();
   }
   Value x = getInput(), t = getTarget();
-  Value f = elementFactor(b, g, getReduction(), typeOf(x).getNumElements());
+  Value f = elementFactor(b, g, getReduction(), tensorType(x).getNumElements());
   og.push_back(b.mul(b.sub(SigmoidOp::create(b, x), t), f));
   og.push_back(b.mul(NegOp::create(b, x), f));
   return success();
@@ -125,7 +126,7 @@ SoftmaxCrossEntropyOp::buildGradients(KilnBuilder &b, ArrayRef<Value> rg,
     return success();
   }
   Value x = getInput(), t = getTarget();
-  auto type = typeOf(x);
+  auto type = tensorType(x);
   int64_t count = type.getNumElements() / type.getDimSize(1);
   if (!isFloat(t)) {
     LabelTerms terms = labelTerms(b, x, t, getWeight(), getIgnoreIndex());
@@ -166,7 +167,7 @@ LogicalResult NllLossOp::buildGradients(KilnBuilder &b, ArrayRef<Value> rg,
     return success();
   }
   Value x = getInput();
-  auto type = typeOf(x);
+  auto type = tensorType(x);
   int64_t count = type.getNumElements() / type.getDimSize(1);
   LabelTerms terms =
       labelTerms(b, x, getTarget(), getWeight(), getIgnoreIndex());

@@ -29,7 +29,7 @@ LogicalResult MatmulOp::buildGradients(KilnBuilder &b, ArrayRef<Value> rg,
   // B stored as [N, K] (tb): dB = (A'^T G)^T = G^T A'.
   Value db = tb ? MatmulOp::create(b, g, a, true, ta)
                 : MatmulOp::create(b, a, g, !ta, false);
-  og.push_back(b.unbroadcast(da, typeOf(a)));
-  og.push_back(b.unbroadcast(db, typeOf(bb)));
+  og.push_back(b.unbroadcast(da, tensorType(a)));
+  og.push_back(b.unbroadcast(db, tensorType(bb)));
   return success();
 }

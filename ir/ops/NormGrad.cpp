@@ -20,7 +20,7 @@ namespace {
 /// v [C] viewed as [1, C, 1, ...] against a rank-`rank` input.
 Value channelView(KilnBuilder &b, Value v, int64_t rank) {
   SmallVector<int64_t> shape(rank, 1);
-  shape[1] = typeOf(v).getDimSize(0);
+  shape[1] = tensorType(v).getDimSize(0);
   return b.reshape(v, shape);
 }
 
@@ -40,7 +40,7 @@ struct Normalized {
 /// as the forward's expansion does.
 Normalized normalize(KilnBuilder &b, Value x, ArrayRef<int64_t> axes,
                      float epsilon) {
-  auto type = typeOf(x);
+  auto type = tensorType(x);
   double count = 1;
   for (int64_t a : axes)
     count *= type.getDimSize(a);
@@ -71,11 +71,11 @@ LogicalResult BatchNormInferenceOp::buildGradients(KilnBuilder &b,
     return success();
   }
   Value x = getInput();
-  int64_t rank = typeOf(x).getRank();
+  int64_t rank = tensorType(x).getRank();
   auto view = [&](Value v) { return channelView(b, v, rank); };
   auto perChannel = [&](Value v) {
     return b.reshape(b.sum(v, nonChannelAxes(rank), false),
-                     typeOf(getScale()).getShape());
+                     tensorType(getScale()).getShape());
   };
   Value inv = RsqrtOp::create(
       b, b.add(view(getVariance()),
@@ -89,7 +89,7 @@ LogicalResult BatchNormInferenceOp::buildGradients(KilnBuilder &b,
   og.push_back(perChannel(b.mul(b.mul(g, centered), inv)));
   og.push_back(sumG);
   // d/dmean = -scale r sum(g); d/dvar = -scale r^3 / 2 sum(g (x - mean)).
-  Value invC = b.reshape(inv, typeOf(getScale()).getShape());
+  Value invC = b.reshape(inv, tensorType(getScale()).getShape());
   og.push_back(NegOp::create(b, b.mul(b.mul(sumG, getScale()), invC)));
   Value inv3 = b.mul(invC, b.mul(invC, invC));
   og.push_back(b.mul(b.scale(b.mul(sumGc, getScale()), -0.5), inv3));
@@ -100,10 +100,10 @@ LogicalResult BatchNormTrainingOp::buildGradients(KilnBuilder &b,
                                                   ArrayRef<Value> rg,
                                                   SmallVectorImpl<Value> &og) {
   Value x = getInput();
-  int64_t rank = typeOf(x).getRank();
+  int64_t rank = tensorType(x).getRank();
   auto axes = nonChannelAxes(rank);
   Normalized n = normalize(b, x, axes, getEpsilon().convertToFloat());
-  auto channels = typeOf(getScale()).getShape();
+  auto channels = tensorType(getScale()).getShape();
   Value dx, dscale, dbias;
   if (Value g = rg[0]) {
     dx = normalizedInputGrad(b, n, b.mul(g, channelView(b, getScale(), rank)),
@@ -116,7 +116,7 @@ LogicalResult BatchNormTrainingOp::buildGradients(KilnBuilder &b,
   auto accumulate = [&](Value part) { dx = dx ? b.add(dx, part) : part; };
   if (Value gm = rg[1])
     accumulate(BroadcastToOp::create(
-        b, typeOf(x), b.scale(channelView(b, gm, rank), 1.0 / n.count)));
+        b, tensorType(x), b.scale(channelView(b, gm, rank), 1.0 / n.count)));
   if (Value gv = rg[2])
     accumulate(
         b.mul(b.scale(channelView(b, gv, rank), 2.0 / n.count), n.centered));
@@ -132,7 +132,7 @@ LogicalResult LayerNormOp::buildGradients(KilnBuilder &b, ArrayRef<Value> rg,
     return success();
   }
   Value x = getInput();
-  int64_t rank = typeOf(x).getRank();
+  int64_t rank = tensorType(x).getRank();
   int64_t axis = getAxis() < 0 ? getAxis() + rank : getAxis();
   auto axes = axesFrom(axis, rank);
   Normalized n = normalize(b, x, axes, getEpsilon().convertToFloat());

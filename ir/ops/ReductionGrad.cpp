@@ -45,7 +45,7 @@ LogicalResult reduceGrad(OpTy op, KilnBuilder &b, ArrayRef<Value> rg,
     og.push_back(Value());
     return success();
   }
-  auto type = typeOf(op.getInput());
+  auto type = tensorType(op.getInput());
   auto axes = reducedAxes(op.getAxes(), type.getRank());
   og.push_back(build(keepDims(b, g, type, axes), axes));
   return success();
@@ -57,7 +57,7 @@ template <typename OpTy>
 LogicalResult extremumGrad(OpTy op, KilnBuilder &b, ArrayRef<Value> rg,
                            SmallVectorImpl<Value> &og) {
   Value x = op.getInput();
-  auto type = typeOf(x);
+  auto type = tensorType(x);
   return reduceGrad(op, b, rg, og, [&](Value g, ArrayRef<int64_t> axes) {
     Value hit = EqOp::create(b, x, keepDims(b, op.getOutput(), type, axes));
     Value count = b.sum(toFloat(b, hit, type.getElementType()), axes, true);
@@ -69,7 +69,7 @@ LogicalResult extremumGrad(OpTy op, KilnBuilder &b, ArrayRef<Value> rg,
 
 LogicalResult ReduceSumOp::buildGradients(KilnBuilder &b, ArrayRef<Value> rg,
                                           SmallVectorImpl<Value> &og) {
-  auto type = typeOf(getInput());
+  auto type = tensorType(getInput());
   return reduceGrad(*this, b, rg, og, [&](Value g, ArrayRef<int64_t>) {
     return BroadcastToOp::create(b, type, g);
   });
@@ -77,7 +77,7 @@ LogicalResult ReduceSumOp::buildGradients(KilnBuilder &b, ArrayRef<Value> rg,
 
 LogicalResult ReduceMeanOp::buildGradients(KilnBuilder &b, ArrayRef<Value> rg,
                                            SmallVectorImpl<Value> &og) {
-  auto type = typeOf(getInput());
+  auto type = tensorType(getInput());
   return reduceGrad(*this, b, rg, og, [&](Value g, ArrayRef<int64_t> axes) {
     int64_t n = 1;
     for (int64_t a : axes)
@@ -101,7 +101,7 @@ LogicalResult ReduceLogSumExpOp::buildGradients(KilnBuilder &b,
                                                 ArrayRef<Value> rg,
                                                 SmallVectorImpl<Value> &og) {
   Value x = getInput();
-  auto type = typeOf(x);
+  auto type = tensorType(x);
   return reduceGrad(*this, b, rg, og, [&](Value g, ArrayRef<int64_t> axes) {
     Value y = keepDims(b, getOutput(), type, axes);
     return b.mul(g, ExpOp::create(b, b.sub(x, y)));
@@ -116,7 +116,8 @@ LogicalResult SoftmaxOp::buildGradients(KilnBuilder &b, ArrayRef<Value> rg,
     og.push_back(Value());
     return success();
   }
-  int64_t axis = getAxis() < 0 ? getAxis() + typeOf(y).getRank() : getAxis();
+  int64_t axis =
+      getAxis() < 0 ? getAxis() + tensorType(y).getRank() : getAxis();
   og.push_back(b.mul(y, b.sub(g, b.sum(b.mul(g, y), {axis}, true))));
   return success();
 }
@@ -129,7 +130,8 @@ LogicalResult LogSoftmaxOp::buildGradients(KilnBuilder &b, ArrayRef<Value> rg,
     og.push_back(Value());
     return success();
   }
-  int64_t axis = getAxis() < 0 ? getAxis() + typeOf(y).getRank() : getAxis();
+  int64_t axis =
+      getAxis() < 0 ? getAxis() + tensorType(y).getRank() : getAxis();
   og.push_back(b.sub(g, b.mul(ExpOp::create(b, y), b.sum(g, {axis}, true))));
   return success();
 }

@@ -21,7 +21,7 @@ using namespace kiln::grad;
 LogicalResult ReshapeOp::buildGradients(KilnBuilder &b, ArrayRef<Value> rg,
                                         SmallVectorImpl<Value> &og) {
   Value g = rg[0];
-  og.push_back(g && isFloat(g) ? b.reshape(g, typeOf(getInput()).getShape())
+  og.push_back(g && isFloat(g) ? b.reshape(g, tensorType(getInput()).getShape())
                                : Value());
   return success();
 }
@@ -48,11 +48,11 @@ LogicalResult ConcatOp::buildGradients(KilnBuilder &b, ArrayRef<Value> rg,
     og.append(getInputs().size(), Value());
     return success();
   }
-  int64_t rank = typeOf(g).getRank();
+  int64_t rank = tensorType(g).getRank();
   int64_t axis = getAxis() < 0 ? getAxis() + rank : getAxis();
   int64_t offset = 0;
   for (Value input : getInputs()) {
-    ArrayRef<int64_t> shape = typeOf(input).getShape();
+    ArrayRef<int64_t> shape = tensorType(input).getShape();
     SmallVector<int64_t> starts(rank, 0);
     starts[axis] = offset;
     og.push_back(sliceBox(b, g, starts, shape));
@@ -64,16 +64,17 @@ LogicalResult ConcatOp::buildGradients(KilnBuilder &b, ArrayRef<Value> rg,
 LogicalResult SliceOp::buildGradients(KilnBuilder &b, ArrayRef<Value> rg,
                                       SmallVectorImpl<Value> &og) {
   Value g = rg[0];
-  og.push_back(g && isFloat(g) ? unslice(b, g, typeOf(getInput()).getShape(),
-                                         getStarts(), getSteps())
-                               : Value());
+  og.push_back(g && isFloat(g)
+                   ? unslice(b, g, tensorType(getInput()).getShape(),
+                             getStarts(), getSteps())
+                   : Value());
   return success();
 }
 
 LogicalResult GatherOp::buildGradients(KilnBuilder &b, ArrayRef<Value> rg,
                                        SmallVectorImpl<Value> &og) {
   Value g = rg[0];
-  auto dataType = typeOf(getData());
+  auto dataType = tensorType(getData());
   int64_t axis = getAxis() < 0 ? getAxis() + dataType.getRank() : getAxis();
   og.push_back(g && isFloat(g) ? gatherGrad(b, g, getIndices(), dataType, axis)
                                : Value());
@@ -84,7 +85,7 @@ LogicalResult GatherOp::buildGradients(KilnBuilder &b, ArrayRef<Value> rg,
 LogicalResult BroadcastToOp::buildGradients(KilnBuilder &b, ArrayRef<Value> rg,
                                             SmallVectorImpl<Value> &og) {
   Value g = rg[0];
-  og.push_back(g && isFloat(g) ? b.unbroadcast(g, typeOf(getInput()))
+  og.push_back(g && isFloat(g) ? b.unbroadcast(g, tensorType(getInput()))
                                : Value());
   return success();
 }
@@ -96,7 +97,7 @@ LogicalResult PadOp::buildGradients(KilnBuilder &b, ArrayRef<Value> rg,
     og.push_back(Value());
     return success();
   }
-  auto inType = typeOf(getInput());
+  auto inType = tensorType(getInput());
   ArrayRef<int64_t> low = getLow(), high = getHigh();
   if (getMode() == PadMode::constant) {
     og.push_back(sliceBox(b, g, low, inType.getShape()));
@@ -109,7 +110,7 @@ LogicalResult PadOp::buildGradients(KilnBuilder &b, ArrayRef<Value> rg,
   for (int64_t d = 0; d < inType.getRank(); ++d) {
     if (low[d] == 0 && high[d] == 0)
       continue;
-    int64_t size = inType.getDimSize(d), out = typeOf(g).getDimSize(d);
+    int64_t size = inType.getDimSize(d), out = tensorType(g).getDimSize(d);
     SmallVector<double> m(size * out, 0.0);
     for (int64_t o = 0; o < out; ++o) {
       int64_t i = o - low[d];
