@@ -84,15 +84,6 @@ struct ExpandLogSoftmax : OpRewritePattern<LogSoftmaxOp> {
   }
 };
 
-SmallVector<int64_t> normalizedAxes(ArrayRef<int64_t> axes, int64_t rank) {
-  SmallVector<int64_t> result;
-  for (int64_t axis : axes)
-    result.push_back(normalized(axis, rank));
-  if (result.empty())
-    result = axesFrom(0, rank);
-  return result;
-}
-
 struct ExpandReduceMean : OpRewritePattern<ReduceMeanOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(ReduceMeanOp op,
@@ -100,7 +91,7 @@ struct ExpandReduceMean : OpRewritePattern<ReduceMeanOp> {
     KilnBuilder b(op.getLoc(), rewriter);
     Value x = op.getInput();
     rewriter.replaceOp(
-        op, b.mean(x, normalizedAxes(op.getAxes(), tensorType(x).getRank()),
+        op, b.mean(x, reductionAxes(op.getAxes(), tensorType(x).getRank()),
                    op.getKeepdims()));
     return success();
   }
@@ -112,7 +103,7 @@ struct ExpandLogSumExp : OpRewritePattern<ReduceLogSumExpOp> {
                                 PatternRewriter &rewriter) const override {
     KilnBuilder b(op.getLoc(), rewriter);
     Value x = op.getInput();
-    auto axes = normalizedAxes(op.getAxes(), tensorType(x).getRank());
+    auto axes = reductionAxes(op.getAxes(), tensorType(x).getRank());
     Value m = b.max(x, axes, true);
     // An infinite maximum (a +inf, or a slice of -inf) would make x - m NaN;
     // shifting by 0 there gives the right +inf or -inf. NaN still propagates.

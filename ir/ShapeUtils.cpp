@@ -51,6 +51,16 @@ Shape reducedShape(llvm::ArrayRef<int64_t> shape, llvm::ArrayRef<int64_t> axes,
   return result;
 }
 
+Shape reductionAxes(llvm::ArrayRef<int64_t> axes, int64_t rank) {
+  Shape result;
+  for (int64_t axis : axes)
+    result.push_back(axis < 0 ? axis + rank : axis);
+  if (axes.empty())
+    for (int64_t i = 0; i < rank; ++i)
+      result.push_back(i);
+  return result;
+}
+
 int64_t numElements(llvm::ArrayRef<int64_t> shape) {
   int64_t n = 1;
   for (int64_t d : shape)

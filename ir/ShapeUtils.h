@@ -33,6 +33,10 @@ std::optional<int64_t> normalizeAxis(int64_t axis, int64_t rank);
 Shape reducedShape(llvm::ArrayRef<int64_t> shape, llvm::ArrayRef<int64_t> axes,
                    bool keepdims);
 
+/// The axes a reduction over `axes` covers, normalized to [0, rank): an
+/// empty list means every axis. The axes must be in range (verified ops).
+Shape reductionAxes(llvm::ArrayRef<int64_t> axes, int64_t rank);
+
 /// Number of elements of a shape.
 int64_t numElements(llvm::ArrayRef<int64_t> shape);
 

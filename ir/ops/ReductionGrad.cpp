@@ -16,16 +16,6 @@ using namespace kiln::grad;
 
 namespace {
 
-/// The reduced axes (all when the list is empty), normalized.
-SmallVector<int64_t> reducedAxes(ArrayRef<int64_t> axes, int64_t rank) {
-  if (axes.empty())
-    return axesFrom(0, rank);
-  SmallVector<int64_t> out;
-  for (int64_t a : axes)
-    out.push_back(a < 0 ? a + rank : a);
-  return out;
-}
-
 /// `v` (a reduction's result or its gradient) reshaped with the reduced
 /// axes kept as size 1.
 Value keepDims(KilnBuilder &b, Value v, RankedTensorType inputType,
@@ -46,7 +36,7 @@ LogicalResult reduceGrad(OpTy op, KilnBuilder &b, ArrayRef<Value> rg,
     return success();
   }
   auto type = tensorType(op.getInput());
-  auto axes = reducedAxes(op.getAxes(), type.getRank());
+  auto axes = reductionAxes(op.getAxes(), type.getRank());
   og.push_back(build(keepDims(b, g, type, axes), axes));
   return success();
 }

@@ -274,3 +274,13 @@ TEST(SliceLength, Empty) {
 }
 
 } // namespace
+
+TEST(ReductionAxes, EmptyMeansEveryAxis) {
+  EXPECT_EQ(reductionAxes({}, 3), (Shape{0, 1, 2}));
+  EXPECT_TRUE(reductionAxes({}, 0).empty());
+}
+
+TEST(ReductionAxes, NegativeAxesCountFromTheEnd) {
+  EXPECT_EQ(reductionAxes({-1, 0}, 3), (Shape{2, 0}));
+  EXPECT_EQ(reductionAxes({1}, 2), (Shape{1}));
+}
