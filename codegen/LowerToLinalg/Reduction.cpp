@@ -26,12 +26,8 @@ struct ReductionSpace {
 ReductionSpace reductionSpace(RankedTensorType input, ArrayRef<int64_t> axes,
                               Type resultElement, MLIRContext *ctx) {
   int64_t rank = input.getRank();
-  llvm::SmallDenseSet<int64_t> reduced;
-  for (int64_t axis : axes)
-    reduced.insert(*normalizeAxis(axis, rank));
-  if (axes.empty())
-    for (int64_t i = 0; i < rank; ++i)
-      reduced.insert(i);
+  Shape reducedAxes = reductionAxes(axes, rank);
+  llvm::SmallDenseSet<int64_t> reduced(reducedAxes.begin(), reducedAxes.end());
   ReductionSpace space;
   SmallVector<AffineExpr> outExprs;
   SmallVector<int64_t> outShape;
