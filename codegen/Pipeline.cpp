@@ -129,11 +129,11 @@ namespace {
 /// Prints after the passes the options name, to stderr or to numbered files.
 class IRDumper : public PassManager::IRPrinterConfig {
 public:
-  IRDumper(const CompileOptions &opts, OpPrintingFlags flags)
+  IRDumper(const CompileOptions &opts, OpPrintingFlags flags, int &counter)
       : IRPrinterConfig(/*printModuleScope=*/true,
                         /*printAfterOnlyOnChange=*/false,
                         /*printAfterOnlyOnFailure=*/false, flags),
-        opts(opts) {}
+        opts(opts), counter(counter) {}
 
   void printAfterIfEnabled(Pass *pass, Operation *op,
                            PrintCallbackFn print) override {
@@ -162,7 +162,7 @@ public:
 
 private:
   const CompileOptions &opts;
-  int counter = 0;
+  int &counter;
 };
 
 TensorInfo tensorInfo(Type type, std::string name) {
@@ -174,6 +174,49 @@ TensorInfo tensorInfo(Type type, std::string name) {
   return info;
 }
 
+/// A scalar or array attribute as the text a driver parses.
+std::string attributeText(Attribute attr) {
+  if (auto s = dyn_cast<StringAttr>(attr))
+    return s.str();
+  if (auto i = dyn_cast<IntegerAttr>(attr))
+    return std::to_string(i.getInt());
+  if (auto f = dyn_cast<FloatAttr>(attr)) {
+    llvm::SmallString<32> text;
+    f.getValue().toString(text);
+    return std::string(text);
+  }
+  if (auto a = dyn_cast<ArrayAttr>(attr)) {
+    std::string text;
+    for (auto [i, element] : llvm::enumerate(a))
+      text += (i ? "," : "") + attributeText(element);
+    return text;
+  }
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  attr.print(os);
+  return text;
+}
+
+/// What drivers need beyond types, as `key=value` lines: the training
+/// layout of a train step (`kiln.train_step`) and `init.<argument>=<kind>`
+/// for arguments with a `kiln.init`.
+std::string entryAttributes(func::FuncOp func) {
+  std::string text;
+  if (auto layout = func->getAttrOfType<DictionaryAttr>("kiln.train_step"))
+    for (NamedAttribute a : layout)
+      text += a.getName().str() + "=" + attributeText(a.getValue()) + "\n";
+  for (unsigned i = 0; i < func.getNumArguments(); ++i) {
+    auto init =
+        func.getArgAttrOfType<StringAttr>(i, KilnDialect::getInitAttrName());
+    auto name =
+        func.getArgAttrOfType<StringAttr>(i, KilnDialect::getNameAttrName());
+    if (init)
+      text += "init." + (name ? name.str() : "arg" + std::to_string(i)) + "=" +
+              init.str() + "\n";
+  }
+  return text;
+}
+
 /// Entry points are the public functions with bodies; argument names come
 /// from a `kiln.name` attribute when the frontend set one.
 std::vector<EntryPoint> collectEntryPoints(ModuleOp module) {
@@ -183,6 +226,7 @@ std::vector<EntryPoint> collectEntryPoints(ModuleOp module) {
       continue;
     EntryPoint entry;
     entry.name = func.getSymName().str();
+    entry.attributes = entryAttributes(func);
     for (auto [i, type] : llvm::enumerate(func.getArgumentTypes())) {
       auto name = func.getArgAttrOfType<StringAttr>(i, "kiln.name");
       entry.inputs.push_back(
@@ -318,9 +362,79 @@ void buildPipeline(OpPassManager &pm, const CompileOptions &opts) {
   pm.addPass(createCanonicalizerPass());
 }
 
+/// The passes that prepare a model before it is lowered: a new batch size
+/// and the training step.
+LogicalResult buildPreparation(PassManager &pm, const CompileOptions &opts,
+                               ModuleOp module) {
+  if (opts.batch > 0) {
+    KilnSetBatchOptions setBatch;
+    setBatch.batch = opts.batch;
+    pm.addPass(createKilnSetBatch(setBatch));
+  }
+  if (!opts.train)
+    return success();
+  std::unique_ptr<Pass> trainStep = createKilnBuildTrainStep();
+  std::string error;
+  if (failed(trainStep->initializeOptions(opts.trainStepOptions,
+                                          [&](const llvm::Twine &message) {
+                                            error = message.str();
+                                            return failure();
+                                          })))
+    return emitError(module.getLoc(), "invalid training options '")
+           << opts.trainStepOptions << "': " << error;
+  pm.addPass(std::move(trainStep));
+  return success();
+}
+
 } // namespace
 
+LogicalResult Pipeline::addIRPrinting(PassManager &pm, ModuleOp module) {
+  if (!opts.printIrAfterAll && opts.printIrAfter.empty() &&
+      opts.dumpIrDir.empty())
+    return success();
+  if (!opts.dumpIrDir.empty())
+    if (std::error_code ec = llvm::sys::fs::create_directories(opts.dumpIrDir))
+      return emitError(module.getLoc(), "cannot create IR dump directory '")
+             << opts.dumpIrDir << "': " << ec.message();
+  OpPrintingFlags flags;
+  if (opts.elideConstantsOver)
+    flags.elideLargeElementsAttrs(opts.elideConstantsOver);
+  // Printing needs a stable IR between passes.
+  module.getContext()->disableMultithreading();
+  pm.enableIRPrinting(std::make_unique<IRDumper>(opts, flags, passesRun));
+  return success();
+}
+
 LogicalResult Pipeline::lowerToLLVMDialect(ModuleOp module) {
+  PassManager prepare(module.getContext());
+  if (failed(buildPreparation(prepare, opts, module)))
+    return failure();
+  PassManager pm(module.getContext());
+  buildPipeline(pm, opts);
+  std::string passNames;
+  llvm::raw_string_ostream pipelineText(passNames);
+  prepare.printAsTextualPipeline(pipelineText);
+  pipelineText << ",";
+  pm.printAsTextualPipeline(pipelineText);
+  // Pass arguments are the words of [a-z0-9-] in the textual pipeline.
+  llvm::SmallVector<std::string> words(1);
+  for (char c : passNames) {
+    if (llvm::isLower(c) || llvm::isDigit(c) || c == '-')
+      words.back() += c;
+    else if (!words.back().empty())
+      words.emplace_back();
+  }
+  for (const std::string &name : opts.printIrAfter) {
+    if (!llvm::is_contained(words, name))
+      return emitError(module.getLoc(), "--print-ir-after: no pass named '")
+             << name << "' in the pipeline";
+  }
+  if (failed(addIRPrinting(prepare, module)) ||
+      failed(addIRPrinting(pm, module)))
+    return failure();
+  if (prepare.size() && failed(prepare.run(module)))
+    return failure();
+
   if (failed(checkEntryPoints(module)))
     return failure();
   entries = collectEntryPoints(module);
@@ -344,38 +458,6 @@ LogicalResult Pipeline::lowerToLLVMDialect(ModuleOp module) {
             func.removeResultAttr(i, a.getName());
   }
 
-  PassManager pm(module.getContext());
-  buildPipeline(pm, opts);
-  std::string passNames;
-  llvm::raw_string_ostream pipelineText(passNames);
-  pm.printAsTextualPipeline(pipelineText);
-  // Pass arguments are the words of [a-z0-9-] in the textual pipeline.
-  llvm::SmallVector<std::string> words(1);
-  for (char c : passNames) {
-    if (llvm::isLower(c) || llvm::isDigit(c) || c == '-')
-      words.back() += c;
-    else if (!words.back().empty())
-      words.emplace_back();
-  }
-  for (const std::string &name : opts.printIrAfter) {
-    if (!llvm::is_contained(words, name))
-      return emitError(module.getLoc(), "--print-ir-after: no pass named '")
-             << name << "' in the pipeline";
-  }
-  if (opts.printIrAfterAll || !opts.printIrAfter.empty() ||
-      !opts.dumpIrDir.empty()) {
-    if (!opts.dumpIrDir.empty())
-      if (std::error_code ec =
-              llvm::sys::fs::create_directories(opts.dumpIrDir))
-        return emitError(module.getLoc(), "cannot create IR dump directory '")
-               << opts.dumpIrDir << "': " << ec.message();
-    OpPrintingFlags flags;
-    if (opts.elideConstantsOver)
-      flags.elideLargeElementsAttrs(opts.elideConstantsOver);
-    // Printing needs a stable IR between passes.
-    module.getContext()->disableMultithreading();
-    pm.enableIRPrinting(std::make_unique<IRDumper>(opts, flags));
-  }
   if (failed(pm.run(module)))
     return failure();
 

@@ -12,6 +12,7 @@
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/DialectRegistry.h"
+#include "mlir/Pass/PassManager.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
 
@@ -41,6 +42,13 @@ struct CompileOptions {
   /// OpenMP threads of the generated code's parallel loops (0: OpenMP's
   /// default, OMP_NUM_THREADS or one per core).
   unsigned threads = 0;
+  /// Model preparation before lowering: a new batch size (kiln-set-batch;
+  /// 0 keeps the model's) and, when `train` is set, @train_step and
+  /// @eval_step built by kiln-build-train-step with `trainStepOptions`
+  /// (its options in pass syntax, e.g. "loss=mse optimizer=adam lr=0.01").
+  int64_t batch = 0;
+  bool train = false;
+  std::string trainStepOptions;
 };
 
 /// One argument or result of an entry point.
@@ -60,6 +68,8 @@ struct EntryPoint {
   std::string name;
   std::vector<TensorInfo> inputs, outputs;
   int64_t arenaSize = 0;
+  /// `key=value` lines for drivers (a train step's layout, initializers).
+  std::string attributes;
 };
 
 class Pipeline {
@@ -89,10 +99,15 @@ public:
 
 private:
   llvm::TargetMachine *getTargetMachine(std::string &error);
+  mlir::LogicalResult addIRPrinting(mlir::PassManager &pm,
+                                    mlir::ModuleOp module);
 
   CompileOptions opts;
   std::vector<EntryPoint> entries;
   std::unique_ptr<llvm::TargetMachine> targetMachine;
+  /// Passes run so far, numbering the files of --dump-ir-dir across the
+  /// preparation and lowering pass managers.
+  int passesRun = 0;
 };
 
 /// The ONNX data type code of an MLIR element type (0 when unsupported).

@@ -98,9 +98,9 @@ void addModuleInfo(llvm::Module &module,
   auto *argTy = llvm::StructType::get(ctx, {ptrTy, i32, i32, ptrTy});
   // kiln_entry_info { const char *name; void (*packed)(void **);
   //   int64 arena_size; int32 num_inputs; int32 num_outputs;
-  //   const kiln_arg_info *args; }
+  //   const kiln_arg_info *args; const char *attributes; }
   auto *entryTy =
-      llvm::StructType::get(ctx, {ptrTy, ptrTy, i64, i32, i32, ptrTy});
+      llvm::StructType::get(ctx, {ptrTy, ptrTy, i64, i32, i32, ptrTy, ptrTy});
   auto global = [&](llvm::Constant *init, const char *name) {
     return new llvm::GlobalVariable(
         module, init->getType(), /*isConstant=*/true,
@@ -132,7 +132,8 @@ void addModuleInfo(llvm::Module &module,
         entryTy, {str(entry.name), module.getFunction(entry.name + "_packed"),
                   llvm::ConstantInt::get(i64, entry.arenaSize),
                   llvm::ConstantInt::get(i32, entry.inputs.size()),
-                  llvm::ConstantInt::get(i32, entry.outputs.size()), args}));
+                  llvm::ConstantInt::get(i32, entry.outputs.size()), args,
+                  str(entry.attributes)}));
   }
   llvm::Constant *table =
       global(llvm::ConstantArray::get(
@@ -144,7 +145,7 @@ void addModuleInfo(llvm::Module &module,
   new llvm::GlobalVariable(
       module, infoTy, /*isConstant=*/true, llvm::GlobalValue::ExternalLinkage,
       llvm::ConstantStruct::get(
-          infoTy, {llvm::ConstantInt::get(i32, 1),
+          infoTy, {llvm::ConstantInt::get(i32, 2),
                    llvm::ConstantInt::get(i32, entryInits.size()), table}),
       "kiln_module_table");
 }

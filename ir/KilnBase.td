@@ -42,6 +42,14 @@ def Kiln_Dialect : Dialect {
     static constexpr llvm::StringLiteral getNameAttrName() {
       return llvm::StringLiteral("kiln.name");
     }
+    /// Name of a string attribute choosing how a trainable argument is
+    /// initialized before training: zeros, ones, glorot_uniform,
+    /// glorot_normal, he_uniform or he_normal (see runtime.h).
+    static constexpr llvm::StringLiteral getInitAttrName() {
+      return llvm::StringLiteral("kiln.init");
+    }
+    /// Whether `name` is one of the initializers kiln.init accepts.
+    static bool isInitializerName(llvm::StringRef name);
   }];
 }
 

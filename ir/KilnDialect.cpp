@@ -36,6 +36,13 @@ Operation *KilnDialect::materializeConstant(OpBuilder &builder, Attribute value,
   return ConstantOp::create(builder, loc, elements);
 }
 
+bool KilnDialect::isInitializerName(StringRef name) {
+  static const StringRef names[] = {"zeros",          "ones",
+                                    "glorot_uniform", "glorot_normal",
+                                    "he_uniform",     "he_normal"};
+  return llvm::is_contained(names, name);
+}
+
 LogicalResult KilnDialect::verifyRegionArgAttribute(Operation *op,
                                                     unsigned regionIndex,
                                                     unsigned argIndex,
@@ -45,6 +52,16 @@ LogicalResult KilnDialect::verifyRegionArgAttribute(Operation *op,
       return op->emitError()
              << "'" << getNameAttrName() << "' must be a string (argument "
              << argIndex << ")";
+    return success();
+  }
+  if (attr.getName() == getInitAttrName()) {
+    auto init = dyn_cast<StringAttr>(attr.getValue());
+    if (!init || !isInitializerName(init.getValue()))
+      return op->emitError()
+             << "'" << getInitAttrName() << "' on argument " << argIndex
+             << " must be one of \"zeros\", \"ones\", \"glorot_uniform\", "
+                "\"glorot_normal\", \"he_uniform\", \"he_normal\"; got "
+             << attr.getValue();
     return success();
   }
   if (attr.getName() != getTrainableAttrName())

@@ -40,6 +40,27 @@ def KilnAutodiff : Pass<"kiln-autodiff", "mlir::ModuleOp"> {
   let dependentDialects = ["kiln::KilnDialect"];
 }
 
+def KilnSetBatch : Pass<"kiln-set-batch", "mlir::ModuleOp"> {
+  let summary = "Give a model function a new batch size";
+  let description = [{
+    Models are written with a static batch (dim 0 of the one argument that
+    is not `kiln.trainable`). This pass sets that dim to `batch` and infers
+    every type downstream again, so one model file serves training at batch
+    64 and inference at batch 1. A reshape or broadcast whose result keeps
+    the old batch as dim 0 keeps the new one; any op whose type cannot be
+    inferred again (or a reshape that folds the batch into another dim) is
+    an error at that op.
+  }];
+  let options = [
+    Option<"model", "model", "std::string", /*default=*/"\"\"",
+           "the function to rebatch (default: the public function with "
+           "kiln.trainable arguments)">,
+    Option<"batch", "batch", "int64_t", /*default=*/"0",
+           "the new batch size (> 0)">
+  ];
+  let dependentDialects = ["kiln::KilnDialect"];
+}
+
 def KilnBuildTrainStep : Pass<"kiln-build-train-step", "mlir::ModuleOp"> {
   let summary = "Add @train_step and @eval_step for a model function";
   let description = [{

@@ -9,7 +9,9 @@
 //===----------------------------------------------------------------------===//
 
 #include "ir/KilnBuilder.h"
+#include "ir/ops/OpUtils.h"
 #include "passes/Autodiff.h"
+#include "passes/ModelFunction.h"
 #include "passes/Optimizers.h"
 #include "passes/Passes.h"
 
@@ -66,20 +68,32 @@ Value inlineModel(KilnBuilder &b, const ModelInfo &m, ValueRange params,
   return map.lookup(body.getTerminator()->getOperand(0));
 }
 
-Value buildLoss(KilnBuilder &b, LossKind kind, Value logits, Value y) {
-  auto mean = ReductionAttr::get(b.getContext(), Reduction::mean);
+Value buildLoss(KilnBuilder &b, LossKind kind, Value logits, Value y,
+                Reduction reduction) {
+  auto r = ReductionAttr::get(b.getContext(), reduction);
   switch (kind) {
   case LossKind::SoftmaxCrossEntropy:
-    return SoftmaxCrossEntropyOp::create(b, logits, y, Value(), mean,
+    return SoftmaxCrossEntropyOp::create(b, logits, y, Value(), r,
                                          IntegerAttr());
   case LossKind::Nll:
-    return NllLossOp::create(b, logits, y, Value(), mean, IntegerAttr());
+    return NllLossOp::create(b, logits, y, Value(), r, IntegerAttr());
   case LossKind::Mse:
-    return MseLossOp::create(b, logits, y, mean);
+    return MseLossOp::create(b, logits, y, r);
   case LossKind::BceWithLogits:
-    return BinaryCrossEntropyWithLogitsOp::create(b, logits, y, mean);
+    return BinaryCrossEntropyWithLogitsOp::create(b, logits, y, r);
   }
   return {};
+}
+
+/// The loss of each sample, [N]: the mean over a sample's elements for the
+/// elementwise losses, so that the mean of these is the batch's mean loss.
+Value buildSampleLosses(KilnBuilder &b, LossKind kind, Value logits, Value y) {
+  Value losses = buildLoss(b, kind, logits, y, Reduction::none);
+  int64_t rank = tensorType(losses).getRank();
+  if (rank <= 1)
+    return losses;
+  SmallVector<int64_t> axes = llvm::to_vector(llvm::seq<int64_t>(1, rank));
+  return b.mean(losses, axes, /*keepdims=*/false);
 }
 
 /// A new public function `name` after `after` with arguments named `names`.
@@ -134,13 +148,13 @@ struct BuildTrainStepPass
       return error() << "unknown schedule '" << schedule
                      << "' (constant, step, cosine)";
     c = OptimizerConfig::defaults(*kind);
-    if (lr >= 0)
+    if (lr != -1.0)
       c.lr = lr;
-    if (momentum >= 0)
+    if (momentum != -1.0)
       c.momentum = momentum;
-    if (eps >= 0)
+    if (eps != -1.0)
       c.eps = eps;
-    if (weightDecay >= 0)
+    if (weightDecay != -1.0)
       c.weightDecay = weightDecay;
     c.beta1 = beta1;
     c.beta2 = beta2;
@@ -166,38 +180,9 @@ struct BuildTrainStepPass
 
   FailureOr<ModelInfo> findModel(ModuleOp module, LossKind lossKind) {
     ModelInfo m;
-    for (auto func : module.getOps<func::FuncOp>()) {
-      if (func.isDeclaration())
-        continue;
-      bool match =
-          model.empty()
-              ? func.isPublic() &&
-                    llvm::any_of(func.getArgAttrsAttr() ? func.getArgAttrsAttr()
-                                                        : ArrayAttr(),
-                                 [](Attribute a) {
-                                   return cast<DictionaryAttr>(a).get(
-                                       KilnDialect::getTrainableAttrName());
-                                 })
-              : func.getSymName() == model;
-      if (!match)
-        continue;
-      if (m.func) {
-        module.emitError() << "kiln-build-train-step: several public functions "
-                              "have kiln.trainable arguments (@"
-                           << m.func.getSymName() << ", @" << func.getSymName()
-                           << "); name one with model=";
-        return failure();
-      }
-      m.func = func;
-    }
-    if (!m.func) {
-      module.emitError() << "kiln-build-train-step: "
-                         << (model.empty()
-                                 ? std::string("no public function has "
-                                               "kiln.trainable arguments")
-                                 : "no function @" + model);
+    m.func = findModelFunction(module, model, "kiln-build-train-step");
+    if (!m.func)
       return failure();
-    }
     func::FuncOp f = m.func;
     auto error = [&]() {
       return f.emitError() << "kiln-build-train-step: @" << f.getSymName()
@@ -279,7 +264,8 @@ struct BuildTrainStepPass
       paramNames.push_back("param:" + n);
     OpBuilder builder(ctx);
 
-    // eval_step(params..., x, y) -> (loss, logits).
+    // eval_step(params..., x, y) -> (per-sample loss, logits). Per sample so
+    // that a driver can evaluate a last, partly padded batch exactly.
     {
       SmallVector<Type> args(paramTypes);
       args.append({xType, m.targetType});
@@ -292,8 +278,8 @@ struct BuildTrainStepPass
       ValueRange a = eval.getArguments();
       Value logits =
           inlineModel(b, m, a.take_front(m.params.size()), a[m.params.size()]);
-      Value lossValue = buildLoss(b, lossKind, logits, a.back());
-      setResults(eval, {lossValue, logits}, {"loss", "logits"});
+      Value losses = buildSampleLosses(b, lossKind, logits, a.back());
+      setResults(eval, {losses, logits}, {"loss", "logits"});
     }
 
     // train_step(params..., state..., step, x, y).
@@ -311,13 +297,19 @@ struct BuildTrainStepPass
     names.append({"step", "x", "y"});
     func::FuncOp train =
         createFunction(builder, m.func, "train_step", args, names);
+    // How each parameter starts, for the driver that initializes them.
+    for (auto [i, arg] : llvm::enumerate(m.params))
+      if (Attribute init =
+              m.func.getArgAttr(arg, KilnDialect::getInitAttrName()))
+        train.setArgAttr(i, KilnDialect::getInitAttrName(), init);
     Block &body = train.getBody().front();
     ValueRange a = train.getArguments();
     unsigned stepIndex = numParams + numState;
     KilnBuilder b(m.func.getLoc(), ctx);
     b.setInsertionPointToStart(&body);
     Value logits = inlineModel(b, m, a.take_front(numParams), a[stepIndex + 1]);
-    Value lossValue = buildLoss(b, lossKind, logits, a[stepIndex + 2]);
+    Value lossValue =
+        buildLoss(b, lossKind, logits, a[stepIndex + 2], Reduction::mean);
     setResults(train, {lossValue}, {"loss"});
     SmallVector<unsigned> wrt;
     for (unsigned i = 0; i < numParams; ++i)

@@ -41,6 +41,11 @@ tools = [ToolSubst(t, unresolved="ignore") for t in kiln_tools]
 tools += [ToolSubst("split-file", unresolved="fatal")]
 llvm_config.add_tool_substitutions(tools, kiln_tool_dirs + [config.llvm_tools_dir])
 
+# %stdpython: the Python running lit, for helper scripts that need only the
+# standard library.
+import sys
+config.substitutions.append(("%stdpython", sys.executable))
+
 # %python: a Python 3 with numpy (Debian's /usr/bin/python3 has it; the
 # python3 first on PATH may not), for tests that write or read .npy files.
 # Such tests say `REQUIRES: numpy`.

@@ -25,6 +25,17 @@ Value zeroFilled(OpBuilder &b, Location loc, RankedTensorType type) {
   return filledTensor(b, loc, type, b.getFloatAttr(type.getElementType(), 0.0));
 }
 
+/// `value` ([r, c]) transposed to [c, r].
+Value transposed2D(OpBuilder &b, Location loc, Value value) {
+  auto type = tensorType(value);
+  auto resultType = type.clone({type.getDimSize(1), type.getDimSize(0)});
+  Value init = tensor::EmptyOp::create(b, loc, resultType.getShape(),
+                                       resultType.getElementType());
+  return linalg::TransposeOp::create(b, loc, value, init,
+                                     ArrayRef<int64_t>{1, 0})
+      .getResult()[0];
+}
+
 struct LowerMatmul : OpConversionPattern<MatmulOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -34,9 +45,22 @@ struct LowerMatmul : OpConversionPattern<MatmulOp> {
     Value lhs = adaptor.getLhs(), rhs = adaptor.getRhs();
     auto type = op.getType();
     Value init = zeroFilled(rewriter, loc, type);
-    bool transposed = op.getTransposeLhs() || op.getTransposeRhs();
     int64_t rank = type.getRank();
     auto lhsType = tensorType(lhs), rhsType = tensorType(rhs);
+    // A transposed 2-D operand is transposed first: the copy is small next
+    // to the product, and the plain linalg.matmul that remains gets the
+    // packed schedule (the gradients of a dense layer are such products).
+    if (rank == 2 && lhsType.getRank() == 2 && rhsType.getRank() == 2) {
+      if (op.getTransposeLhs())
+        lhs = transposed2D(rewriter, loc, lhs);
+      if (op.getTransposeRhs())
+        rhs = transposed2D(rewriter, loc, rhs);
+      rewriter.replaceOp(op, linalg::MatmulOp::create(rewriter, loc, {type},
+                                                      {lhs, rhs}, {init})
+                                 .getResult(0));
+      return success();
+    }
+    bool transposed = op.getTransposeLhs() || op.getTransposeRhs();
     if (!transposed && rank == 2) {
       rewriter.replaceOp(op, linalg::MatmulOp::create(rewriter, loc, {type},
                                                       {lhs, rhs}, {init})

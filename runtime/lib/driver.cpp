@@ -1,7 +1,7 @@
-//===- driver.cpp - calling compiled entry points
-//--------------------------===//
+//===- driver.cpp - calling compiled entry points -------------------------===//
 
 #include "kiln/driver.h"
+#include "kiln/train.h"
 
 #include <cstdio>
 #include <cstring>
@@ -87,9 +87,11 @@ static void usage(const char *prog) {
   std::fprintf(stderr,
                "usage: %s [--entry NAME] [--output-dir DIR] "
                "[--output-format npy|pb] [--info] INPUT...\n"
+               "       %s train|eval ... (a model compiled with --train; "
+               "%s train --help)\n"
                "Runs a kiln-compiled entry point on .npy or .pb inputs and "
                "writes DIR/output_<i>.npy (or .pb).\n",
-               prog);
+               prog, prog, prog);
 }
 
 static void printInfo(const kiln_module_info *module) {
@@ -106,6 +108,9 @@ static void printInfo(const kiln_module_info *module) {
 }
 
 int kiln_driver_main(int argc, char **argv, const kiln_module_info *module) {
+  if (argc > 1 &&
+      (std::strcmp(argv[1], "train") == 0 || std::strcmp(argv[1], "eval") == 0))
+    return kiln_train_main(argc - 1, argv + 1, module);
   const char *entryName = nullptr;
   std::string outDir = ".", format = "npy";
   std::vector<std::string> inputs;

@@ -71,6 +71,27 @@ cl::opt<bool> printFullConstants("print-full-constants",
                                           "IR dumps"),
                                  cl::cat(category));
 
+cl::opt<bool> train("train",
+                    cl::desc("Compile a training step: add @train_step and "
+                             "@eval_step around the model function"),
+                    cl::cat(category));
+cl::opt<std::string> loss("loss",
+                          cl::desc("With --train: softmax_cross_entropy "
+                                   "(default), nll, mse or bce_with_logits"),
+                          cl::init("softmax_cross_entropy"), cl::cat(category));
+cl::opt<std::string> optimizer(
+    "optimizer",
+    cl::desc("With --train: NAME[:key=value,...], NAME one of sgd, momentum, "
+             "nesterov, adagrad, rmsprop, adam, adamw; keys lr, momentum, "
+             "beta1, beta2, alpha, centered, eps, weight-decay, clip-norm, "
+             "schedule (constant, step, cosine), step-size, gamma, "
+             "total-steps, lr-min (e.g. adam:lr=1e-3)"),
+    cl::init("sgd"), cl::cat(category));
+cl::opt<int64_t> batch("batch",
+                       cl::desc("Batch size: dim 0 of the model's input "
+                                "(default: as written in the model)"),
+                       cl::init(0), cl::cat(category));
+
 const char *kKinds[] = {"mlir", "llvm",   "asm", "obj",
                         "lib",  "shared", "exe", "header"};
 
@@ -84,6 +105,26 @@ bool writeFile(const std::string &path, llvm::StringRef contents) {
   out->os() << contents;
   out->keep();
   return true;
+}
+
+/// kiln-build-train-step's options from --loss and --optimizer, or an
+/// error message.
+std::string trainStepOptions(std::string &error) {
+  llvm::StringRef spec = optimizer;
+  auto [name, rest] = spec.split(':');
+  std::string text = "loss=" + loss + " optimizer=" + name.str();
+  llvm::SmallVector<llvm::StringRef> settings;
+  rest.split(settings, ',', -1, /*KeepEmpty=*/false);
+  for (llvm::StringRef setting : settings) {
+    auto [key, value] = setting.split('=');
+    if (key.empty() || value.empty() || key == "loss" || key == "optimizer") {
+      error = "--optimizer: expected key=value after '" + name.str() +
+              ":', got '" + setting.str() + "'";
+      return "";
+    }
+    text += " " + key.str() + "=" + value.str();
+  }
+  return text;
 }
 
 } // namespace
@@ -117,6 +158,8 @@ int main(int argc, char **argv) {
   DialectRegistry registry;
   kiln::Pipeline::registerDialects(registry);
   MLIRContext context(registry);
+  // A failing pass would otherwise print the whole module after its error.
+  context.printOpOnDiagnostic(false);
   std::string error;
   auto file = openInputFile(inputFile, &error);
   if (!file) {
@@ -140,6 +183,19 @@ int main(int argc, char **argv) {
   options.dumpIrDir = dumpIrDir;
   if (printFullConstants)
     options.elideConstantsOver = 0;
+  if (batch < 0) {
+    llvm::errs() << "error: --batch must be > 0, got " << batch << "\n";
+    return 2;
+  }
+  options.batch = batch;
+  options.train = train;
+  if (train) {
+    options.trainStepOptions = trainStepOptions(error);
+    if (!error.empty()) {
+      llvm::errs() << "error: " << error << "\n";
+      return 2;
+    }
+  }
   kiln::Pipeline pipeline(options);
   if (failed(pipeline.lowerToLLVMDialect(*module)))
     return 1;

@@ -34,10 +34,14 @@ typedef struct kiln_entry_info {
   int32_t num_inputs;
   int32_t num_outputs;
   const kiln_arg_info *args; /* inputs then outputs */
+  /* `key=value` lines (never NULL): a training step's layout (optimizer,
+   * loss, lr, num_params, state_slots, step_arg) and init.<argument>=<kind>
+   * for parameters that chose an initializer. */
+  const char *attributes;
 } kiln_entry_info;
 
 typedef struct kiln_module_info {
-  int32_t version; /* 1 */
+  int32_t version; /* 2 (1 had no kiln_entry_info::attributes) */
   int32_t num_entries;
   const kiln_entry_info *entries;
 } kiln_module_info;
