@@ -65,11 +65,10 @@ extern "C" kiln_batcher *kiln_batcher_create(const kiln_dataset *ds,
   int64_t shape[KILN_MAX_RANK];
   std::memcpy(shape, ds->features.shape, sizeof(shape));
   shape[0] = opts->batch_size;
-  kiln_status s =
-      guardAlloc(what, [&] {
-        b->order.resize(ds->features.shape[0]);
-        return KILN_OK;
-      });
+  kiln_status s = guardAlloc(what, [&] {
+    b->order.resize(ds->features.shape[0]);
+    return KILN_OK;
+  });
   if (!s)
     s = kiln_tensor_alloc(&b->x, KILN_FLOAT, ds->features.rank, shape);
   if (!s)

@@ -81,6 +81,5 @@ extern "C" kiln_status kiln_dataset_read_cifar10(const char *const *paths,
   std::memset(out, 0, sizeof(*out));
   if (!paths || numPaths < 1)
     return fail(KILN_ERROR_INVALID_ARGUMENT, "cifar10: no files given");
-  return guardAlloc("cifar10",
-                    [&] { return readCifar(paths, numPaths, out); });
+  return guardAlloc("cifar10", [&] { return readCifar(paths, numPaths, out); });
 }

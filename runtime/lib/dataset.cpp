@@ -21,8 +21,8 @@ kiln_status allocDataset(const char *what, kiln_dataset *ds, int64_t n,
   for (int32_t i = 0; i < sampleRank; ++i)
     shape[i + 1] = sampleShape[i];
   int64_t nbytes;
-  if (kiln_status s = checkShape(what, KILN_FLOAT, sampleRank + 1, shape,
-                                 &nbytes))
+  if (kiln_status s =
+          checkShape(what, KILN_FLOAT, sampleRank + 1, shape, &nbytes))
     return s;
   if (kiln_status s =
           kiln_tensor_alloc(&ds->features, KILN_FLOAT, sampleRank + 1, shape))
@@ -146,21 +146,20 @@ extern "C" kiln_status kiln_dataset_from_tensors(const kiln_tensor *features,
                 "%s: features must be [N, ...] (rank %d)", what,
                 (int)features->rank);
   if (labels->rank != 1 || kiln_tensor_numel(labels) < 0)
-    return fail(KILN_ERROR_INVALID_ARGUMENT,
-                "%s: labels must be [N] (rank %d)", what, (int)labels->rank);
+    return fail(KILN_ERROR_INVALID_ARGUMENT, "%s: labels must be [N] (rank %d)",
+                what, (int)labels->rank);
   if (!isIntegerDtype(labels->dtype))
     return fail(KILN_ERROR_UNSUPPORTED,
                 "%s: labels must have an integer dtype, not %s", what,
                 kiln_dtype_name(labels->dtype));
   int64_t n = features->shape[0];
   if (labels->shape[0] != n)
-    return fail(KILN_ERROR_FORMAT,
-                "%s: %lld labels for %lld samples", what,
+    return fail(KILN_ERROR_FORMAT, "%s: %lld labels for %lld samples", what,
                 (long long)labels->shape[0], (long long)n);
   if ((numel > 0 && !features->data) || (n > 0 && !labels->data))
     return fail(KILN_ERROR_INVALID_ARGUMENT, "%s: tensor without data", what);
-  if (kiln_status s = allocDataset(what, out, n, features->rank - 1,
-                                   features->shape + 1))
+  if (kiln_status s =
+          allocDataset(what, out, n, features->rank - 1, features->shape + 1))
     return s;
   if (!convert(features->data, features->dtype, numel,
                static_cast<float *>(out->features.data))) {

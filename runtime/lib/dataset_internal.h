@@ -26,8 +26,7 @@ kiln_status checkDataset(const char *what, const kiln_dataset *ds);
 
 // Reports std::bad_alloc from message strings and vectors as the runtime's
 // out-of-memory error, so no exception crosses the C ABI.
-template <typename Fn>
-kiln_status guardAlloc(const char *what, Fn &&fn) {
+template <typename Fn> kiln_status guardAlloc(const char *what, Fn &&fn) {
   try {
     return fn();
   } catch (...) {

@@ -391,7 +391,9 @@ TEST(DatasetCsv, BadFiles) {
   writeBytes(p, "x,y,label\n1,2,0\n");
   kiln_csv_options far = {1, 3, ','};
   expectError(
-      [&](kiln_dataset *o) { return kiln_dataset_read_csv(p.c_str(), &far, o); },
+      [&](kiln_dataset *o) {
+        return kiln_dataset_read_csv(p.c_str(), &far, o);
+      },
       {p, "label column 3 does not exist"}, KILN_ERROR_INVALID_ARGUMENT);
   writeBytes(p, "\n\n");
   expectError(read, {p, "no rows"});
@@ -399,7 +401,9 @@ TEST(DatasetCsv, BadFiles) {
   expectError(read, {p, "line 1 has 1 field"});
   kiln_csv_options dot = {0, -1, '.'};
   expectError(
-      [&](kiln_dataset *o) { return kiln_dataset_read_csv(p.c_str(), &dot, o); },
+      [&](kiln_dataset *o) {
+        return kiln_dataset_read_csv(p.c_str(), &dot, o);
+      },
       {"delimiter '.'"}, KILN_ERROR_INVALID_ARGUMENT);
   expectError(
       [&](kiln_dataset *o) {
@@ -417,16 +421,16 @@ TEST(DatasetCsv, MutatedFilesNeverCrash) {
             std::to_string(i % 5) + "," + std::to_string(i % 3) + "\n";
   std::vector<uint8_t> bytes(text.begin(), text.end());
   kiln_csv_options opts = {1, -1, ','};
-  checkMutationsAreHandled(p, bytes, 300, [&](const char *path,
-                                              kiln_tensor *t) {
-    kiln_dataset ds;
-    kiln_status s = kiln_dataset_read_csv(path, &opts, &ds);
-    if (s == KILN_OK) {
-      *t = ds.features; // the tensor checker frees it
-      kiln_tensor_free(&ds.labels);
-    }
-    return s;
-  });
+  checkMutationsAreHandled(
+      p, bytes, 300, [&](const char *path, kiln_tensor *t) {
+        kiln_dataset ds;
+        kiln_status s = kiln_dataset_read_csv(path, &opts, &ds);
+        if (s == KILN_OK) {
+          *t = ds.features; // the tensor checker frees it
+          kiln_tensor_free(&ds.labels);
+        }
+        return s;
+      });
 }
 
 //===-- NPY ---------------------------------------------------------------===//

@@ -103,10 +103,10 @@ typedef enum kiln_last_batch {
 } kiln_last_batch;
 
 typedef struct kiln_batch_options {
-  int64_t batch_size;   /* >= 1 */
-  int32_t last_batch;   /* a kiln_last_batch */
-  int32_t shuffle;      /* nonzero: a new seeded order every epoch */
-  uint64_t seed;        /* the order of epoch e is a function of (seed, e) */
+  int64_t batch_size; /* >= 1 */
+  int32_t last_batch; /* a kiln_last_batch */
+  int32_t shuffle;    /* nonzero: a new seeded order every epoch */
+  uint64_t seed;      /* the order of epoch e is a function of (seed, e) */
 } kiln_batch_options;
 
 /* Cuts a dataset into batches. It refers to ds, which must outlive it and
