@@ -206,7 +206,10 @@ TEST(DatasetIdx, BadFiles) {
   bytes = readBytes(img);
   bytes.resize(bytes.size() - 4);
   writeBytes(img, bytes);
-  expectError(read, {img, "truncated data: expected 18 bytes, got 14"});
+  // Header 4 bytes + 3 dims * 4 = 16, then 14 of the 18 data bytes: the
+  // file ends at offset 30.
+  expectError(read, {img, "truncated data: expected 18 bytes, got 14 (the "
+                          "IDX data end at offset 30)"});
 
   // Labels with two dims.
   writeIdxPair(img, lab, 3, 3, false);
