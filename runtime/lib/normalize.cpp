@@ -17,8 +17,9 @@ using namespace kiln::rt;
 
 namespace {
 
-// How the elements of x map onto statistics: element e of sample n (sample
-// size `per`) uses statistic (e / inner) % groups.
+// How the elements of x map onto statistics: a sample (per = groups * inner
+// elements) is `groups` runs of `inner` consecutive elements, run k using
+// statistic k.
 struct Grouping {
   int64_t n = 0;      // samples
   int64_t per = 0;    // elements per sample
@@ -97,10 +98,15 @@ kiln_status checkStats(const char *what, const char *name, const kiln_tensor *s,
 
 template <typename Fn>
 void forEach(const kiln_tensor *x, const Grouping &g, Fn &&fn) {
+  if (g.per == 0)
+    return;
   float *d = static_cast<float *>(x->data);
-  for (int64_t s = 0; s < g.n; ++s)
-    for (int64_t e = 0; e < g.per; ++e)
-      fn(d[s * g.per + e], (e / g.inner) % g.groups);
+  for (int64_t s = 0; s < g.n; ++s) {
+    float *sample = d + s * g.per;
+    for (int64_t k = 0; k < g.groups; ++k)
+      for (int64_t j = 0; j < g.inner; ++j)
+        fn(sample[k * g.inner + j], k);
+  }
 }
 
 kiln_status allocStats(const Grouping &g, kiln_tensor *a, kiln_tensor *b) {
@@ -144,13 +150,12 @@ extern "C" kiln_status kiln_standardize_fit(const kiln_tensor *train,
   if (g.n == 0)
     return fail(KILN_ERROR_INVALID_ARGUMENT, "%s: no samples", what);
   try {
-    std::vector<double> sum(g.groups), sq(g.groups), count(g.groups);
-    forEach(train, g, [&](float &v, int64_t k) {
-      sum[k] += v;
-      count[k] += 1;
-    });
+    std::vector<double> sum(g.groups), sq(g.groups);
+    forEach(train, g, [&](float &v, int64_t k) { sum[k] += v; });
+    // Every statistic covers the same number of elements.
+    double count = (double)g.n * (double)g.inner;
     for (int64_t k = 0; k < g.groups; ++k)
-      sum[k] /= count[k];
+      sum[k] /= count;
     // Second pass over deviations: no cancellation as in E[x^2] - E[x]^2.
     forEach(train, g, [&](float &v, int64_t k) {
       double d = v - sum[k];
@@ -162,7 +167,7 @@ extern "C" kiln_status kiln_standardize_fit(const kiln_tensor *train,
     float *sd = static_cast<float *>(stddev->data);
     for (int64_t k = 0; k < g.groups; ++k) {
       m[k] = (float)sum[k];
-      double v = std::sqrt(sq[k] / count[k]);
+      double v = std::sqrt(sq[k] / count);
       sd[k] = v > 0 ? (float)v : 1.0f;
     }
     return KILN_OK;

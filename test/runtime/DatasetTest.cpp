@@ -3,6 +3,7 @@
 #include "TestUtil.h"
 
 #include "kiln/data.h"
+#include "kiln/preprocess.h"
 
 #include <algorithm>
 #include <cstring>
@@ -578,4 +579,68 @@ TEST(Dataset, GatherChecksIndices) {
             KILN_ERROR_INVALID_ARGUMENT);
   EXPECT_NE(std::strstr(kiln_last_error(), "idx[1] = 10 outside [0, 10)"),
             nullptr);
+}
+
+//===-- the whole pipeline on the real data -------------------------------===//
+
+// Fashion-MNIST's published normalization constants (mean 0.2860, stddev
+// 0.3530 of the training pixels scaled to [0, 1], as used with
+// torchvision) are an independent check of reading, scaling and the
+// statistics together.
+TEST(DatasetIdx, FashionMnistPipelineMatchesPublishedStatistics) {
+  const std::string dir = KILN_FASHION_MNIST_DIR;
+  if (!std::filesystem::exists(dir + "/train-images-idx3-ubyte.gz"))
+    GTEST_SKIP() << "Fashion-MNIST not installed in " << dir
+                 << " (Debian package dataset-fashion-mnist)";
+  Dataset ds;
+  ASSERT_EQ(kiln_dataset_read_idx((dir + "/train-images-idx3-ubyte.gz").c_str(),
+                                  (dir + "/train-labels-idx1-ubyte.gz").c_str(),
+                                  ds.get()),
+            KILN_OK)
+      << kiln_last_error();
+  const int64_t nchw[3] = {1, 28, 28};
+  ASSERT_EQ(kiln_dataset_reshape(ds.get(), 3, nchw), KILN_OK);
+  ASSERT_EQ(kiln_scale_to_unit(&ds->features, 255), KILN_OK);
+  Tensor mean, sd;
+  ASSERT_EQ(kiln_standardize_fit(&ds->features, KILN_NORM_PER_CHANNEL,
+                                 mean.get(), sd.get()),
+            KILN_OK);
+  EXPECT_NEAR(mean.as<float>()[0], 0.2860, 5e-4);
+  EXPECT_NEAR(sd.as<float>()[0], 0.3530, 5e-4);
+
+  // Split 55000 / 5000, standardize both with the training part's
+  // statistics, batch the training part.
+  Dataset train, val;
+  ASSERT_EQ(
+      kiln_dataset_split(ds.get(), 5000.0 / 60000.0, 1, train.get(), val.get()),
+      KILN_OK);
+  EXPECT_EQ(kiln_dataset_size(val.get()), 5000);
+  Tensor tm, ts;
+  ASSERT_EQ(kiln_standardize_fit(&train->features, KILN_NORM_PER_CHANNEL,
+                                 tm.get(), ts.get()),
+            KILN_OK);
+  ASSERT_EQ(kiln_standardize_apply(&val->features, KILN_NORM_PER_CHANNEL,
+                                   tm.get(), ts.get()),
+            KILN_OK);
+  double sum = 0;
+  for (int64_t i = 0; i < 5000 * 784; ++i)
+    sum += val.x()[i];
+  EXPECT_NEAR(sum / (5000 * 784), 0.0, 0.02); // held out, so only close to 0
+  kiln_batch_options o = {64, KILN_LAST_BATCH_PAD, 1, 7};
+  kiln_batcher *b = kiln_batcher_create(train.get(), &o);
+  ASSERT_NE(b, nullptr);
+  EXPECT_EQ(kiln_batcher_num_batches(b), (55000 + 63) / 64);
+  kiln_tensor x, y;
+  int64_t valid;
+  ASSERT_EQ(kiln_batcher_get(b, 859, &x, &y, &valid), KILN_OK);
+  EXPECT_EQ(valid, 55000 - 859 * 64); // 24 real rows in the last batch
+  EXPECT_EQ(x.rank, 4);
+  EXPECT_EQ(x.shape[0], 64);
+  Tensor onehot;
+  ASSERT_EQ(kiln_one_hot(&y, 10, onehot.get()), KILN_OK);
+  float ones = 0;
+  for (int64_t i = 0; i < 64 * 10; ++i)
+    ones += onehot.as<float>()[i];
+  EXPECT_EQ(ones, (float)valid);
+  kiln_batcher_destroy(b);
 }
