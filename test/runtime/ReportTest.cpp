@@ -214,6 +214,47 @@ TEST(EpochCsv, RefusesAnotherFile) {
             KILN_ERROR_IO);
 }
 
+TEST(EpochCsv, ReadsBackWhatWasAppended) {
+  TempDir dir;
+  std::string p = dir.file("m.csv");
+  std::vector<kiln_epoch_record> in = {record(1, 0.5, 0.75, NAN, NAN),
+                                       {2, 0.25, 0.875, 0.3, 0.8, 9.5, 67.5},
+                                       record(3, (double)0.1f, 0.9, 0.2, 0.85)};
+  for (auto &r : in)
+    ASSERT_EQ(kiln_epoch_csv_append(p.c_str(), &r), KILN_OK);
+  int64_t n = -1;
+  ASSERT_EQ(kiln_epoch_csv_read(p.c_str(), nullptr, 0, &n), KILN_OK)
+      << kiln_last_error();
+  EXPECT_EQ(n, 3);
+  std::vector<kiln_epoch_record> out(3);
+  ASSERT_EQ(kiln_epoch_csv_read(p.c_str(), out.data(), 3, &n), KILN_OK);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(out[i].epoch, in[i].epoch);
+    // %.9g keeps every float32 digit (not every double one).
+    EXPECT_EQ((float)out[i].train_loss, (float)in[i].train_loss);
+    EXPECT_EQ(out[i].train_accuracy, in[i].train_accuracy);
+    EXPECT_EQ(out[i].seconds, in[i].seconds);
+  }
+  EXPECT_TRUE(std::isnan(out[0].val_loss));
+  EXPECT_EQ(out[1].val_accuracy, 0.8);
+  EXPECT_EQ(kiln_epoch_csv_read(p.c_str(), out.data(), 2, &n),
+            KILN_ERROR_INVALID_ARGUMENT);
+
+  auto bytes = readBytes(p);
+  std::string text(bytes.begin(), bytes.end());
+  writeBytes(p, text + "4,1,2\n");
+  EXPECT_EQ(kiln_epoch_csv_read(p.c_str(), nullptr, 0, &n), KILN_ERROR_FORMAT);
+  EXPECT_NE(std::strstr(kiln_last_error(), "line 5 does not have 7 fields"),
+            nullptr)
+      << kiln_last_error();
+  writeBytes(p, text + "4,1,x,,,1,1\n");
+  EXPECT_EQ(kiln_epoch_csv_read(p.c_str(), nullptr, 0, &n), KILN_ERROR_FORMAT);
+  EXPECT_NE(std::strstr(kiln_last_error(), "line 5, column 3: 'x'"), nullptr)
+      << kiln_last_error();
+  writeBytes(p, std::string("a,b\n"));
+  EXPECT_EQ(kiln_epoch_csv_read(p.c_str(), nullptr, 0, &n), KILN_ERROR_FORMAT);
+}
+
 //===-- SVG ---------------------------------------------------------------===//
 
 namespace {

@@ -76,6 +76,13 @@ kiln_status kiln_progress_end_epoch(kiln_progress *p,
  * empty. A file with another header is an error (not appended to). */
 kiln_status kiln_epoch_csv_append(const char *path, const kiln_epoch_record *r);
 
+/* Reads a file written by kiln_epoch_csv_append (e.g. to redraw the curves
+ * of a resumed run). *count receives the number of rows; records (NULL to
+ * only count) receives them if capacity suffices, else it is an error.
+ * Errors name the file, line and column. */
+kiln_status kiln_epoch_csv_read(const char *path, kiln_epoch_record *records,
+                                int64_t capacity, int64_t *count);
+
 /* Writes (atomically) an SVG with two panels, loss and accuracy against
  * epoch, each with the training curve (solid) and the validation curve
  * (dashed) where measured, axes with ticks and labels, and a legend. title
