@@ -124,7 +124,8 @@ kiln_status kiln_batcher_set_epoch(kiln_batcher *b, int64_t epoch);
  * [B, ...], *y int64 [B], and *valid (may be NULL) the number of real
  * samples in it (< B only for a padded last batch). x and y are borrowed:
  * their data belong to the batcher and stay valid until the next call on it;
- * do not free them. */
+ * do not free them. They may be modified (e.g. augmented in place): every
+ * call copies the batch afresh. */
 kiln_status kiln_batcher_get(kiln_batcher *b, int64_t i, kiln_tensor *x,
                              kiln_tensor *y, int64_t *valid);
 
