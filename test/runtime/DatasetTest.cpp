@@ -483,6 +483,16 @@ TEST(DatasetNpy, ReadsAndChecksCounts) {
         return kiln_dataset_read_npy(pf.c_str(), pfl.c_str(), o);
       },
       {pfl, "integer dtype"}, KILN_ERROR_UNSUPPORTED);
+  // Truncated labels: npy's own error names the file and the byte counts
+  // (4 int64 labels = 32 data bytes, 8 of them cut off).
+  auto lb = readBytes(pl);
+  lb.resize(lb.size() - 8);
+  writeBytes(pl3, lb);
+  expectError(
+      [&](kiln_dataset *o) {
+        return kiln_dataset_read_npy(pf.c_str(), pl3.c_str(), o);
+      },
+      {pl3, "header describes 32 bytes of int64 data but the file has 24"});
   // A corrupt file: npy's own error names it.
   auto bytes = readBytes(pf);
   bytes[1] = 'X';
