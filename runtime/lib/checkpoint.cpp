@@ -10,12 +10,9 @@
 #include "internal.h"
 #include "kiln/train.h"
 
-#include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <fcntl.h>
 #include <string>
-#include <unistd.h>
 
 using namespace kiln::rt;
 
@@ -33,54 +30,6 @@ uint64_t fnv1a(const uint8_t *data, size_t n) {
 
 template <typename T> void put(std::string &out, T value) {
   out.append(reinterpret_cast<const char *>(&value), sizeof(T));
-}
-
-/// Writes `bytes` to `path` through a temporary file in the same folder:
-/// write, fsync, rename, fsync the folder. A crash at any point leaves
-/// either the old file or the new one.
-kiln_status writeAtomically(const char *path, const std::string &bytes) {
-  std::string tmp = std::string(path) + ".tmp.XXXXXX";
-  int fd = mkstemp(tmp.data());
-  if (fd < 0)
-    return fail(KILN_ERROR_IO,
-                "checkpoint: cannot create a file next to '%s': %s", path,
-                std::strerror(errno));
-  size_t done = 0;
-  while (done < bytes.size()) {
-    ssize_t n = write(fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0) {
-      int err = errno;
-      close(fd);
-      unlink(tmp.c_str());
-      return fail(KILN_ERROR_IO, "checkpoint: cannot write '%s': %s",
-                  tmp.c_str(), std::strerror(err));
-    }
-    done += static_cast<size_t>(n);
-  }
-  if (fsync(fd) != 0 || close(fd) != 0) {
-    int err = errno;
-    unlink(tmp.c_str());
-    return fail(KILN_ERROR_IO, "checkpoint: cannot sync '%s': %s", tmp.c_str(),
-                std::strerror(err));
-  }
-  if (std::rename(tmp.c_str(), path) != 0) {
-    int err = errno;
-    unlink(tmp.c_str());
-    return fail(KILN_ERROR_IO, "checkpoint: cannot rename '%s' to '%s': %s",
-                tmp.c_str(), path, std::strerror(err));
-  }
-  // The rename itself is durable once the folder is synced.
-  std::string dir(path);
-  size_t slash = dir.find_last_of('/');
-  dir = slash == std::string::npos ? "." : dir.substr(0, slash + 1);
-  int dfd = open(dir.c_str(), O_RDONLY | O_DIRECTORY);
-  if (dfd >= 0) {
-    fsync(dfd);
-    close(dfd);
-  }
-  return KILN_OK;
 }
 
 /// Reads fields from a checkpoint, failing with the offset of the field
@@ -156,7 +105,8 @@ kiln_status kiln_checkpoint_save(const char *path, const kiln_checkpoint *c) {
     out.append(static_cast<const char *>(t.data), static_cast<size_t>(nbytes));
   }
   put(out, fnv1a(reinterpret_cast<const uint8_t *>(out.data()), out.size()));
-  return writeAtomically(path, out);
+  // A crash mid-save leaves the previous checkpoint whole.
+  return kiln_write_file_atomic(path, out.data(), out.size());
 }
 
 kiln_status kiln_checkpoint_load(const char *path, kiln_checkpoint *c) {

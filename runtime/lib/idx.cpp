@@ -63,20 +63,25 @@ kiln_status readIdx(const char *path, kiln_tensor *out) {
 
   // Any short read below is reported with zlib's reason when there is one
   // (a corrupt or truncated gzip stream), else as a truncated IDX file.
-  auto shortRead = [&](const char *part, int64_t expected, int64_t got) {
+  // `offset` is where the part starts in the (decompressed) IDX stream, so
+  // the message says where the file ends.
+  auto shortRead = [&](const char *part, int64_t offset, int64_t expected,
+                       int64_t got) {
     std::string reason = gzReason(f);
     if (got < 0 || !reason.empty())
       return fail(KILN_ERROR_FORMAT, "%s: read error in %s: %s", what, part,
                   reason.empty() ? "unknown error" : reason.c_str());
     return fail(KILN_ERROR_FORMAT,
-                "%s: truncated %s: expected %lld bytes, got %lld", what, part,
-                (long long)expected, (long long)got);
+                "%s: truncated %s: expected %lld bytes, got %lld (the IDX "
+                "data end at offset %lld)",
+                what, part, (long long)expected, (long long)got,
+                (long long)(offset + got));
   };
 
   uint8_t magic[4];
   int64_t got = readUpTo(f, magic, 4);
   if (got != 4)
-    return shortRead("header", 4, got);
+    return shortRead("header", 0, 4, got);
   if (magic[0] != 0 || magic[1] != 0)
     return fail(KILN_ERROR_FORMAT,
                 "%s: not an IDX file (magic %02x %02x %02x %02x)", what,
@@ -112,7 +117,7 @@ kiln_status readIdx(const char *path, kiln_tensor *out) {
   uint8_t dimBytes[16];
   got = readUpTo(f, dimBytes, 4 * rank);
   if (got != 4 * rank)
-    return shortRead("dims", 4 * rank, got);
+    return shortRead("dims", 4, 4 * rank, got);
   int64_t shape[4];
   for (int32_t i = 0; i < rank; ++i)
     shape[i] = (int64_t)dimBytes[4 * i] << 24 | dimBytes[4 * i + 1] << 16 |
@@ -125,7 +130,7 @@ kiln_status readIdx(const char *path, kiln_tensor *out) {
   got = readUpTo(f, out->data, nbytes);
   if (got != nbytes) {
     kiln_tensor_free(out);
-    return shortRead("data", nbytes, got);
+    return shortRead("data", 4 + 4 * rank, nbytes, got);
   }
   // Reading past the end also makes zlib verify the gzip CRC and length.
   uint8_t extra;
@@ -133,7 +138,7 @@ kiln_status readIdx(const char *path, kiln_tensor *out) {
   if (got != 0) {
     kiln_tensor_free(out);
     if (got < 0)
-      return shortRead("data", nbytes, got);
+      return shortRead("data", 4 + 4 * rank, nbytes, got);
     return fail(KILN_ERROR_FORMAT,
                 "%s: unexpected bytes after the %lld data bytes the dims "
                 "describe",

@@ -1,5 +1,10 @@
-/* CHeader.c - compiles runtime.h as strict C99 and uses it from C. */
+/* CHeader.c - compiles the runtime headers as strict C99 and uses them from
+ * C. */
 
+#include "kiln/data.h"
+#include "kiln/metrics.h"
+#include "kiln/preprocess.h"
+#include "kiln/report.h"
 #include "kiln/runtime.h"
 
 int kiln_test_c_header(void) {
@@ -19,5 +24,13 @@ int kiln_test_c_header(void) {
   kiln_set_error("from C: %d", 42);
   if (kiln_last_error()[0] != 'f')
     return 4;
+  {
+    int64_t truth[2] = {0, 1}, pred[2] = {0, 0};
+    double acc = 0;
+    kiln_dataset ds = {0};
+    if (kiln_accuracy(truth, pred, 2, &acc) != KILN_OK || acc != 0.5)
+      return 5;
+    kiln_dataset_free(&ds);
+  }
   return 0;
 }

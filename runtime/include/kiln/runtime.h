@@ -162,6 +162,18 @@ kiln_status kiln_idx_read(const char *path, kiln_tensor *out);
  * splitmix64. */
 kiln_status kiln_shuffle_indices(int64_t *idx, int64_t n, uint64_t seed);
 
+/*===-- Atomic file replacement -------------------------------------------===*/
+
+/* Replaces the file at path with bytes[0..n) so that a crash or a failed
+ * write at any point leaves either the old file or the complete new one,
+ * never a mix: writes a temporary file in the same directory, fsyncs it,
+ * renames it over path and fsyncs the directory. On failure the temporary
+ * file is removed and the old file is untouched. The file gets mode
+ * 0666 & ~umask, also when it replaces one with other permissions.
+ * bytes may be NULL when n is 0. */
+kiln_status kiln_write_file_atomic(const char *path, const void *bytes,
+                                   size_t n);
+
 /*===-- Parameter initialization -----------------------------------------===*/
 
 typedef enum kiln_init_kind {
