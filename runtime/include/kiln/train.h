@@ -11,7 +11,9 @@
 #ifndef KILN_TRAIN_H
 #define KILN_TRAIN_H
 
+#include "kiln/data.h"
 #include "kiln/driver.h"
+#include "kiln/report.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -45,15 +47,72 @@ void kiln_checkpoint_free(kiln_checkpoint *c);
 const kiln_tensor *kiln_checkpoint_find(const kiln_checkpoint *c,
                                         const char *name);
 
+/*===-- Trainer ---------------------------------------------------------===*/
+
+/* Trains and evaluates the model of a module compiled with --train, through
+ * its @train_step and @eval_step: it owns the parameters and optimizer
+ * state, initializes them (each parameter's kiln.init, else Glorot uniform
+ * for rank >= 2 and zeros below, seeded), and runs the steps over batches.
+ * Datasets (kiln/data.h) must already be preprocessed (e.g. scaled); a
+ * sample's element count must equal the model input's, labels must be
+ * class indices below the model's class count. Used by the executables'
+ * train command and by the C++ model API. */
+typedef struct kiln_trainer kiln_trainer;
+
+kiln_status kiln_trainer_create(const kiln_module_info *module, uint64_t seed,
+                                kiln_trainer **out);
+void kiln_trainer_destroy(kiln_trainer *t); /* NULL is a no-op */
+
+int64_t kiln_trainer_batch_size(const kiln_trainer *t);
+int64_t kiln_trainer_num_classes(const kiln_trainer *t);
+int64_t kiln_trainer_epoch(const kiln_trainer *t); /* epochs completed */
+int64_t kiln_trainer_step(const kiln_trainer *t);  /* steps taken */
+uint64_t kiln_trainer_seed(const kiln_trainer *t);
+
+/* Parameters ("param:NAME") then optimizer state ("state:NAME.SLOT"), in
+ * train_step's order; the tensors belong to the trainer. */
+int32_t kiln_trainer_num_tensors(const kiln_trainer *t);
+const char *kiln_trainer_tensor_name(const kiln_trainer *t, int32_t i);
+kiln_tensor *kiln_trainer_tensor(kiln_trainer *t, int32_t i);
+
+/* Checks that `ds` fits the model; the error names `what` (e.g. a file). */
+kiln_status kiln_trainer_check_dataset(const kiln_trainer *t,
+                                       const kiln_dataset *ds,
+                                       const char *what);
+
+/* One epoch over `train` in an order that depends only on the seed and the
+ * epoch (a resumed run sees the batches an uninterrupted one would); a last
+ * partial batch is dropped. `progress` (may be NULL) gets begin_epoch and a
+ * per-batch update; the caller ends the epoch. *r gets the epoch (1-based),
+ * the mean training loss, seconds and samples/s; the rest is NaN. A loss
+ * that is not finite is an error (the step diverged). */
+kiln_status kiln_trainer_train_epoch(kiln_trainer *t, const kiln_dataset *train,
+                                     kiln_progress *progress,
+                                     kiln_epoch_record *r);
+
+/* The mean per-sample loss and the accuracy over all of `ds` (the last batch
+ * padded, the padding left out); predictions (may be NULL) receives the
+ * predicted class of each of its samples. */
+kiln_status kiln_trainer_evaluate(kiln_trainer *t, const kiln_dataset *ds,
+                                  double *loss, double *accuracy,
+                                  int64_t *predictions);
+
+/* Checkpoints of the tensors, epoch, step and seed. Loading checks that
+ * every tensor of this model is in the file with the same dtype and shape
+ * (the error says which is missing or different). */
+kiln_status kiln_trainer_save(const kiln_trainer *t, const char *path);
+kiln_status kiln_trainer_load(kiln_trainer *t, const char *path);
+
 /*===-- Training driver ---------------------------------------------------===*/
 
 /* `argv[0]` is the command, "train" or "eval":
  *   train --data DIR [--epochs N] [--checkpoint FILE] [--seed S]
- *         [--threads N] [--limit N]
+ *         [--threads N] [--limit N] [--log-dir DIR]
  *   eval  --data DIR --checkpoint FILE [--limit N]
  * DIR holds train-images-idx3-ubyte, train-labels-idx1-ubyte,
- * t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte (each optionally .gz).
- * Returns the process exit code. */
+ * t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte (each optionally .gz);
+ * pixels are scaled to [0, 1]. --log-dir writes metrics.csv (a row per
+ * epoch) and curves.svg there. Returns the process exit code. */
 int kiln_train_main(int argc, char **argv, const kiln_module_info *module);
 
 #ifdef __cplusplus
