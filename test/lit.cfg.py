@@ -57,3 +57,10 @@ for python in ["/usr/bin/python3", "python3"]:
         config.available_features.add("numpy")
         config.substitutions.append(("%python", path))
         break
+
+# Debian's dataset-fashion-mnist, for the end-to-end training tests
+# (REQUIRES: fashion-mnist); scripts/setup.sh installs it.
+fashion_mnist = "/usr/share/datasets/fashion-mnist"
+if os.path.exists(os.path.join(fashion_mnist, "train-images-idx3-ubyte.gz")):
+    config.available_features.add("fashion-mnist")
+    config.substitutions.append(("%fashion_mnist", fashion_mnist))
