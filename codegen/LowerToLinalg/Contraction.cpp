@@ -116,8 +116,156 @@ DenseIntElementsAttr i64Vector(OpBuilder &b, ArrayRef<int64_t> values) {
       values);
 }
 
+/// A copy generic whose loops follow `dest` and whose input `src` is read
+/// through `perm` (dest dim i reads src dim perm[i]).
+Value permutedCopy(OpBuilder &b, Location loc, Value src, Value dest,
+                   ArrayRef<unsigned> perm) {
+  MLIRContext *ctx = b.getContext();
+  int64_t rank = perm.size();
+  SmallVector<AffineExpr> exprs(rank);
+  for (int64_t i = 0; i < rank; ++i)
+    exprs[perm[i]] = getAffineDimExpr(i, ctx);
+  SmallVector<AffineMap> maps = {AffineMap::get(rank, 0, exprs, ctx),
+                                 AffineMap::getMultiDimIdentityMap(rank, ctx)};
+  SmallVector<utils::IteratorType> iterators(rank,
+                                             utils::IteratorType::parallel);
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{dest.getType()}, ValueRange{src},
+             ValueRange{dest}, maps, iterators,
+             [](OpBuilder &nb, Location l, ValueRange args) {
+               linalg::YieldOp::create(nb, l, args[0]);
+             })
+      .getResult(0);
+}
+
+/// A groups = 1 convolution as an explicit GEMM (im2col), so that it takes
+/// the packed matmul schedule. The patches are built by one copy per kernel
+/// offset or one per output position, whichever is fewer: a forward conv
+/// has a small kernel, while a filter gradient (a conv2d over [C, N, H, W]
+/// with the [F, N, OH, OW] gradient as its filter, see ir/ops/ConvGrad.cpp)
+/// has a kernel as large as the image and a kernel-sized output. In both
+/// orders each copy reads the padded input in order along its innermost
+/// dim, so the copies vectorize.
+///   Per kernel offset (kh, kw): patches [C, KH, KW, N, OH, OW], the slot of
+///   an offset being the input's [N, C, OH, OW] window with N and C swapped;
+///   filter [F, C KH KW] times patches [C KH KW, N OH OW], the [F, N, OH, OW]
+///   product transposed to [N, F, OH, OW].
+///   Per output position (oh, ow): patches [N, OH, OW, C, KH, KW], the slot
+///   of a position being the input's [N, C, KH, KW] window as is; patches
+///   [N OH OW, C KH KW] times the filter transposed to [C KH KW, F], the
+///   [N, OH, OW, F] product transposed to [N, F, OH, OW].
+/// The bias is added by the final transpose.
+Value im2colConv(OpBuilder &b, Location loc, Conv2DOp op, Value padded,
+                 Value filter, Value bias) {
+  MLIRContext *ctx = b.getContext();
+  auto type = op.getType();
+  Type et = type.getElementType();
+  auto in = tensorType(padded), fl = tensorType(filter);
+  int64_t n = in.getDimSize(0), c = in.getDimSize(1), f = fl.getDimSize(0);
+  int64_t kh = fl.getDimSize(2), kw = fl.getDimSize(3);
+  int64_t oh = type.getDimSize(2), ow = type.getDimSize(3);
+  auto strides = op.getStrides(), dilations = op.getDilations();
+  bool perOffset = kh * kw <= oh * ow;
+  // The copies: (outer, inner) run over the kernel offsets or the output
+  // positions; the window of one copy has the other pair's extent.
+  int64_t outerH = perOffset ? kh : oh, outerW = perOffset ? kw : ow;
+  int64_t winH = perOffset ? oh : kh, winW = perOffset ? ow : kw;
+  SmallVector<int64_t> patchShape =
+      perOffset ? SmallVector<int64_t>{c, kh, kw, n, oh, ow}
+                : SmallVector<int64_t>{n, oh, ow, c, kh, kw};
+  SmallVector<int64_t> slotShape =
+      perOffset ? SmallVector<int64_t>{c, n, oh, ow}
+                : SmallVector<int64_t>{n, c, kh, kw};
+  auto slotType = RankedTensorType::get(slotShape, et);
+  auto idx = [&](ArrayRef<int64_t> v) {
+    return getAsIndexOpFoldResult(ctx, v);
+  };
+  Value patches = emptyTensor(b, loc, RankedTensorType::get(patchShape, et));
+  for (int64_t i = 0; i < outerH; ++i) {
+    for (int64_t j = 0; j < outerW; ++j) {
+      // Offset (i, j) reads rows i d + o s; position (i, j) rows i s + k d.
+      SmallVector<int64_t> start = {0, 0, perOffset ? i * dilations[0]
+                                                    : i * strides[0],
+                                    perOffset ? j * dilations[1]
+                                              : j * strides[1]};
+      SmallVector<int64_t> step = {1, 1,
+                                   perOffset ? strides[0] : dilations[0],
+                                   perOffset ? strides[1] : dilations[1]};
+      Value window = tensor::ExtractSliceOp::create(
+          b, loc, RankedTensorType::get({n, c, winH, winW}, et), padded,
+          idx(start), idx({n, c, winH, winW}), idx(step));
+      SmallVector<int64_t> at(6, 0), sizes(patchShape), ones(6, 1);
+      at[1] = i;
+      at[2] = j;
+      sizes[1] = sizes[2] = 1;
+      Value slot = tensor::ExtractSliceOp::create(
+          b, loc, slotType, patches, idx(at), idx(sizes), idx(ones));
+      Value copy = perOffset ? permutedCopy(b, loc, window, slot, {1, 0, 2, 3})
+                             : permutedCopy(b, loc, window, slot, {0, 1, 2, 3});
+      patches = tensor::InsertSliceOp::create(b, loc, copy, patches,
+                                              ValueRange{}, ValueRange{},
+                                              ValueRange{}, at, sizes, ones);
+    }
+  }
+  int64_t k = c * kh * kw, cols = n * oh * ow;
+  Value lhs, rhs;
+  int64_t rows, outCols;
+  if (perOffset) {
+    lhs = reshapeTensor(b, loc, filter, RankedTensorType::get({f, k}, et));
+    rhs = reshapeTensor(b, loc, patches, RankedTensorType::get({k, cols}, et));
+    rows = f;
+    outCols = cols;
+  } else {
+    lhs = reshapeTensor(b, loc, patches, RankedTensorType::get({cols, k}, et));
+    Value flat =
+        reshapeTensor(b, loc, filter, RankedTensorType::get({f, k}, et));
+    rhs = permutedCopy(b, loc, flat,
+                       emptyTensor(b, loc, RankedTensorType::get({k, f}, et)),
+                       {1, 0});
+    rows = cols;
+    outCols = f;
+  }
+  auto productType = RankedTensorType::get({rows, outCols}, et);
+  Value product = linalg::MatmulOp::create(b, loc, {productType}, {lhs, rhs},
+                                           {zeroFilled(b, loc, productType)})
+                      .getResult(0);
+  auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
+  // Loops (n, f, oh, ow) of the result; where the product holds each.
+  AffineMap productMap;
+  if (perOffset) {
+    product = reshapeTensor(b, loc, product,
+                            RankedTensorType::get({f, n, oh, ow}, et));
+    productMap = AffineMap::get(4, 0, {d(1), d(0), d(2), d(3)}, ctx);
+  } else {
+    product = reshapeTensor(b, loc, product,
+                            RankedTensorType::get({n, oh, ow, f}, et));
+    productMap = AffineMap::get(4, 0, {d(0), d(2), d(3), d(1)}, ctx);
+  }
+  SmallVector<Value> inputs = {product};
+  SmallVector<AffineMap> maps = {productMap};
+  if (bias) {
+    inputs.push_back(bias);
+    maps.push_back(AffineMap::get(4, 0, {d(1)}, ctx));
+  }
+  maps.push_back(AffineMap::getMultiDimIdentityMap(4, ctx));
+  SmallVector<utils::IteratorType> iterators(4, utils::IteratorType::parallel);
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{type}, inputs,
+             ValueRange{emptyTensor(b, loc, type)}, maps, iterators,
+             [&](OpBuilder &nb, Location l, ValueRange args) {
+               Value r = args[0];
+               if (bias)
+                 r = arith::AddFOp::create(nb, l, r, args[1]);
+               linalg::YieldOp::create(nb, l, r);
+             })
+      .getResult(0);
+}
+
 struct LowerConv2D : OpConversionPattern<Conv2DOp> {
-  using OpConversionPattern::OpConversionPattern;
+  LowerConv2D(MLIRContext *ctx, bool useIm2col)
+      : OpConversionPattern(ctx), useIm2col(useIm2col) {}
+  bool useIm2col;
+
   LogicalResult
   matchAndRewrite(Conv2DOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
@@ -133,7 +281,9 @@ struct LowerConv2D : OpConversionPattern<Conv2DOp> {
                               i64Vector(rewriter, op.getDilations()))};
     int64_t groups = op.getGroups();
     Value result;
-    if (groups == 1) {
+    if (groups == 1 && useIm2col) {
+      result = im2colConv(rewriter, loc, op, input, filter, adaptor.getBias());
+    } else if (groups == 1) {
       // The bias initializes the accumulator: no separate pass over the
       // output to add it.
       Value init = zeroFilled(rewriter, loc, type);
@@ -300,7 +450,8 @@ struct LowerAvgPool : OpConversionPattern<AvgPool2DOp> {
 
 } // namespace
 
-void kiln::populateContractionLowering(RewritePatternSet &patterns) {
-  patterns.add<LowerMatmul, LowerConv2D, LowerMaxPool, LowerAvgPool>(
-      patterns.getContext());
+void kiln::populateContractionLowering(RewritePatternSet &patterns,
+                                       bool im2col) {
+  patterns.add<LowerMatmul, LowerMaxPool, LowerAvgPool>(patterns.getContext());
+  patterns.add<LowerConv2D>(patterns.getContext(), im2col);
 }

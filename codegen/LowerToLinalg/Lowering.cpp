@@ -150,6 +150,8 @@ Value convertScalar(OpBuilder &b, Location loc, Value value, Type to) {
 namespace {
 struct LowerToLinalgPass
     : kiln::impl::KilnLowerToLinalgBase<LowerToLinalgPass> {
+  using Base::Base;
+
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
     ConversionTarget target(*ctx);
@@ -159,7 +161,7 @@ struct LowerToLinalgPass
     target.addIllegalDialect<kiln::KilnDialect>();
     RewritePatternSet patterns(ctx);
     kiln::populateElementwiseLowering(patterns);
-    kiln::populateContractionLowering(patterns);
+    kiln::populateContractionLowering(patterns, convIm2col);
     kiln::populateReductionLowering(patterns);
     kiln::populateDataMovementLowering(patterns);
     if (failed(applyPartialConversion(getOperation(), target,

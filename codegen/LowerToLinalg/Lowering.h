@@ -54,7 +54,10 @@ mlir::Value convertScalar(mlir::OpBuilder &b, mlir::Location loc,
                           mlir::Value value, mlir::Type to);
 
 void populateElementwiseLowering(mlir::RewritePatternSet &patterns);
-void populateContractionLowering(mlir::RewritePatternSet &patterns);
+/// `im2col`: groups = 1 convolutions as patches times a matmul (the packed
+/// matmul schedule then applies) instead of linalg's NCHW conv ops.
+void populateContractionLowering(mlir::RewritePatternSet &patterns,
+                                 bool im2col);
 void populateReductionLowering(mlir::RewritePatternSet &patterns);
 void populateDataMovementLowering(mlir::RewritePatternSet &patterns);
 
