@@ -1,8 +1,9 @@
 //===- Contraction.cpp - matmul, convolution and pooling to linalg
 //---------===//
 //
-// Plain 2-D and same-batch 3-D matmuls become linalg.matmul and
-// linalg.batch_matmul, the forms the tiling strategies look for; transposed
+// 2-D and same-batch 3-D matmuls become linalg.matmul and
+// linalg.batch_matmul, the forms the tiling strategies look for (a
+// transposed 2-D operand is transposed into a copy first); other transposed
 // or broadcast-batch matmuls become a contraction linalg.generic whose
 // indexing maps express the transposes, so no transposed copy is made.
 // Convolution uses linalg's NCHW named ops on a zero-padded input; pooling
@@ -37,7 +38,23 @@ struct LowerMatmul : OpConversionPattern<MatmulOp> {
     bool transposed = op.getTransposeLhs() || op.getTransposeRhs();
     int64_t rank = type.getRank();
     auto lhsType = tensorType(lhs), rhsType = tensorType(rhs);
-    if (!transposed && rank == 2) {
+    if (rank == 2 && lhsType.getRank() == 2 && rhsType.getRank() == 2) {
+      // A transposed 2-D operand is copied out in its transposed layout
+      // first: the copy is O(n^2) next to the product's O(n^3), and keeps
+      // the product a plain linalg.matmul, which the packed schedule
+      // handles (the gradients of a dense layer are such products).
+      auto transpose = [&](Value v, RankedTensorType t) -> Value {
+        auto to = RankedTensorType::get({t.getDimSize(1), t.getDimSize(0)},
+                                        t.getElementType());
+        return linalg::TransposeOp::create(rewriter, loc, v,
+                                           emptyTensor(rewriter, loc, to),
+                                           ArrayRef<int64_t>{1, 0})
+            .getResult()[0];
+      };
+      if (op.getTransposeLhs())
+        lhs = transpose(lhs, lhsType);
+      if (op.getTransposeRhs())
+        rhs = transpose(rhs, rhsType);
       rewriter.replaceOp(op, linalg::MatmulOp::create(rewriter, loc, {type},
                                                       {lhs, rhs}, {init})
                                  .getResult(0));
@@ -261,6 +278,112 @@ Value im2colConv(OpBuilder &b, Location loc, Conv2DOp op, Value padded,
       .getResult(0);
 }
 
+/// Whether a stride-1, groups = 1 convolution is cheaper scattered (see
+/// col2imConv): its columns [F KH KW, N H W] are fewer than the patches
+/// [C KH KW, N OH OW] im2col would gather. That is the case for an input
+/// gradient, a conv2d of the upstream gradient padded by K - 1 on each side
+/// (ir/ops/ConvGrad.cpp), whose patches are mostly padding.
+bool prefersCol2im(Conv2DOp op) {
+  auto in = tensorType(op.getInput()), fl = tensorType(op.getFilter());
+  auto out = op.getType();
+  if (op.getGroups() != 1 ||
+      llvm::any_of(op.getStrides(), [](int64_t s) { return s != 1; }))
+    return false;
+  int64_t columns = fl.getDimSize(0) * in.getDimSize(2) * in.getDimSize(3);
+  int64_t patches = fl.getDimSize(1) * out.getDimSize(2) * out.getDimSize(3);
+  return columns < patches;
+}
+
+/// A stride-1, groups = 1 convolution as a matmul and a scatter (col2im):
+/// every input position's contribution to each kernel offset,
+///   cols[F, KH, KW, N, H, W] = filter [F, KH, KW, C] x input [C, N, H, W]
+/// (one matmul of [F KH KW, C] by [C, N H W] on the unpadded input), then
+/// for each offset (i, j) the rows and columns of cols that land inside the
+/// output are added to it: output row y receives input row y + i dh - top.
+/// The bias (or zero) initializes the output.
+Value col2imConv(OpBuilder &b, Location loc, Conv2DOp op, Value input,
+                 Value filter, Value bias) {
+  MLIRContext *ctx = b.getContext();
+  auto type = op.getType();
+  Type et = type.getElementType();
+  auto in = tensorType(input), fl = tensorType(filter);
+  int64_t n = in.getDimSize(0), c = in.getDimSize(1), h = in.getDimSize(2),
+          w = in.getDimSize(3);
+  int64_t f = fl.getDimSize(0), kh = fl.getDimSize(2), kw = fl.getDimSize(3);
+  int64_t oh = type.getDimSize(2), ow = type.getDimSize(3);
+  auto dilations = op.getDilations(), padding = op.getPadding();
+  auto idx = [&](ArrayRef<int64_t> v) {
+    return getAsIndexOpFoldResult(ctx, v);
+  };
+  Value lhs = permutedCopy(
+      b, loc, filter,
+      emptyTensor(b, loc, RankedTensorType::get({f, kh, kw, c}, et)),
+      {0, 2, 3, 1});
+  lhs = reshapeTensor(b, loc, lhs, RankedTensorType::get({f * kh * kw, c}, et));
+  Value rhs = permutedCopy(
+      b, loc, input,
+      emptyTensor(b, loc, RankedTensorType::get({c, n, h, w}, et)),
+      {1, 0, 2, 3});
+  rhs = reshapeTensor(b, loc, rhs, RankedTensorType::get({c, n * h * w}, et));
+  auto colsType = RankedTensorType::get({f * kh * kw, n * h * w}, et);
+  Value cols = linalg::MatmulOp::create(b, loc, {colsType}, {lhs, rhs},
+                                        {zeroFilled(b, loc, colsType)})
+                   .getResult(0);
+  cols = reshapeTensor(b, loc, cols,
+                       RankedTensorType::get({f, kh, kw, n, h, w}, et));
+  Value result;
+  if (bias)
+    result = buildElementwise(
+        b, loc, type,
+        reshapeTensor(b, loc, bias, RankedTensorType::get({1, f, 1, 1}, et)),
+        [](OpBuilder &, Location, ValueRange args) { return args[0]; });
+  else
+    result = zeroFilled(b, loc, type);
+  auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
+  for (int64_t i = 0; i < kh; ++i) {
+    // Output rows [y0, y1) read input rows y + i dh - top.
+    int64_t shiftH = i * dilations[0] - padding[0];
+    int64_t y0 = std::max<int64_t>(0, -shiftH);
+    int64_t y1 = std::min<int64_t>(oh, h - shiftH);
+    for (int64_t j = 0; j < kw; ++j) {
+      int64_t shiftW = j * dilations[1] - padding[1];
+      int64_t x0 = std::max<int64_t>(0, -shiftW);
+      int64_t x1 = std::min<int64_t>(ow, w - shiftW);
+      if (y0 >= y1 || x0 >= x1)
+        continue;
+      SmallVector<int64_t> outAt = {0, 0, y0, x0},
+                           outSizes = {n, f, y1 - y0, x1 - x0};
+      SmallVector<int64_t> colsAt = {0, i, j, 0, y0 + shiftH, x0 + shiftW};
+      SmallVector<int64_t> colsSizes = {f, 1, 1, n, y1 - y0, x1 - x0};
+      Value part = tensor::ExtractSliceOp::create(
+          b, loc, RankedTensorType::get({f, n, y1 - y0, x1 - x0}, et), cols,
+          idx(colsAt), idx(colsSizes), idx(SmallVector<int64_t>(6, 1)));
+      Value dest = tensor::ExtractSliceOp::create(
+          b, loc, result, idx(outAt), idx(outSizes),
+          idx(SmallVector<int64_t>(4, 1)));
+      SmallVector<AffineMap> maps = {
+          AffineMap::get(4, 0, {d(1), d(0), d(2), d(3)}, ctx),
+          AffineMap::getMultiDimIdentityMap(4, ctx)};
+      SmallVector<utils::IteratorType> iterators(
+          4, utils::IteratorType::parallel);
+      Value sum = linalg::GenericOp::create(
+                      b, loc, TypeRange{dest.getType()}, ValueRange{part},
+                      ValueRange{dest}, maps, iterators,
+                      [](OpBuilder &nb, Location l, ValueRange args) {
+                        linalg::YieldOp::create(
+                            nb, l,
+                            ValueRange{arith::AddFOp::create(nb, l, args[1],
+                                                             args[0])});
+                      })
+                      .getResult(0);
+      result = tensor::InsertSliceOp::create(
+          b, loc, sum, result, ValueRange{}, ValueRange{}, ValueRange{}, outAt,
+          outSizes, SmallVector<int64_t>(4, 1));
+    }
+  }
+  return result;
+}
+
 struct LowerConv2D : OpConversionPattern<Conv2DOp> {
   LowerConv2D(MLIRContext *ctx, bool useIm2col)
       : OpConversionPattern(ctx), useIm2col(useIm2col) {}
@@ -272,6 +395,12 @@ struct LowerConv2D : OpConversionPattern<Conv2DOp> {
     Location loc = op.getLoc();
     auto type = op.getType();
     Type et = type.getElementType();
+    if (useIm2col && prefersCol2im(op)) {
+      rewriter.replaceOp(op, col2imConv(rewriter, loc, op, adaptor.getInput(),
+                                        adaptor.getFilter(),
+                                        adaptor.getBias()));
+      return success();
+    }
     Value input = padSpatial(rewriter, loc, adaptor.getInput(), op.getPadding(),
                              rewriter.getFloatAttr(et, 0.0));
     Value filter = adaptor.getFilter();
