@@ -133,28 +133,6 @@ DenseIntElementsAttr i64Vector(OpBuilder &b, ArrayRef<int64_t> values) {
       values);
 }
 
-/// A copy generic whose loops follow `dest` and whose input `src` is read
-/// through `perm` (dest dim i reads src dim perm[i]).
-Value permutedCopy(OpBuilder &b, Location loc, Value src, Value dest,
-                   ArrayRef<unsigned> perm) {
-  MLIRContext *ctx = b.getContext();
-  int64_t rank = perm.size();
-  SmallVector<AffineExpr> exprs(rank);
-  for (int64_t i = 0; i < rank; ++i)
-    exprs[perm[i]] = getAffineDimExpr(i, ctx);
-  SmallVector<AffineMap> maps = {AffineMap::get(rank, 0, exprs, ctx),
-                                 AffineMap::getMultiDimIdentityMap(rank, ctx)};
-  SmallVector<utils::IteratorType> iterators(rank,
-                                             utils::IteratorType::parallel);
-  return linalg::GenericOp::create(
-             b, loc, TypeRange{dest.getType()}, ValueRange{src},
-             ValueRange{dest}, maps, iterators,
-             [](OpBuilder &nb, Location l, ValueRange args) {
-               linalg::YieldOp::create(nb, l, args[0]);
-             })
-      .getResult(0);
-}
-
 /// A groups = 1 convolution as an explicit GEMM (im2col), so that it takes
 /// the packed matmul schedule. The patches are built by one copy per kernel
 /// offset or one per output position, whichever is fewer: a forward conv

@@ -31,6 +31,14 @@ mlir::Value buildElementwise(mlir::OpBuilder &b, mlir::Location loc,
                              mlir::RankedTensorType resultType,
                              mlir::ValueRange inputs, ScalarBody body);
 
+/// A copy generic whose loops follow `dest` and whose input `src` is read
+/// through `perm` (dest dim i reads src dim perm[i]). Unlike
+/// linalg.transpose it fuses with elementwise neighbours, and when the
+/// innermost dim stays innermost the elementwise schedule vectorizes it.
+mlir::Value permutedCopy(mlir::OpBuilder &b, mlir::Location loc,
+                         mlir::Value src, mlir::Value dest,
+                         llvm::ArrayRef<unsigned> perm);
+
 /// tensor.empty of a type, and the same filled with `value`.
 mlir::Value emptyTensor(mlir::OpBuilder &b, mlir::Location loc,
                         mlir::RankedTensorType type);
