@@ -21,16 +21,37 @@ def KilnExpand : Pass<"kiln-expand"> {
 def KilnLowerToLinalg : Pass<"kiln-lower-to-linalg"> {
   let summary = "Lower primitive kiln ops to linalg, tensor, arith and math";
   let description = [{
-    Matmuls and convolutions become linalg named or contraction ops,
+    Matmuls become linalg named or contraction ops, groups = 1
+    convolutions patches (im2col copies) times a `linalg.matmul` (or, with
+    conv-im2col=false, linalg's NCHW convolution ops, as grouped ones do),
     everything elementwise becomes `linalg.generic` with broadcasting
     indexing maps, data movement becomes tensor ops. An op left over (one
     kiln-expand should have removed, or an unknown one) is an error at its
     location.
   }];
+  let options = [
+    Option<"convIm2col", "conv-im2col", "bool", "true",
+           "Lower groups = 1 convolutions to patches (im2col) and a matmul "
+           "rather than linalg's NCHW convolution ops">
+  ];
   let dependentDialects = [
     "mlir::linalg::LinalgDialect", "mlir::tensor::TensorDialect",
     "mlir::arith::ArithDialect", "mlir::math::MathDialect"
   ];
+}
+
+def KilnFuseElementwise : Pass<"kiln-fuse-elementwise"> {
+  let summary = "Fuse elementwise linalg ops; fold reshapes between generics only";
+  let description = [{
+    linalg-fuse-elementwise-ops, except that a reshape is folded into (or
+    out of) a linalg op only when that op is a `linalg.generic`: a named op
+    such as `linalg.matmul` keeps its operands' reshapes and stays named, so
+    the schedules still find it (the flatten before a dense layer, an
+    im2col convolution's collapsed patches).
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect",
+                           "mlir::tensor::TensorDialect",
+                           "mlir::affine::AffineDialect"];
 }
 
 def KilnPlanMemory : Pass<"kiln-plan-memory", "mlir::ModuleOp"> {
@@ -91,7 +112,8 @@ def KilnScheduleElementwise
   let description = [{
     For each all-parallel `linalg.generic` on static f32 tensors whose body
     is arith/math only (no gathers, no linalg.index) and whose inputs are
-    read in order (identity or broadcast maps): an `scf.forall` over the
+    read by projected permutations that keep the innermost loop innermost
+    (broadcasts, and transposes of the outer dims): an `scf.forall` over the
     outer dims when the op is big enough for threads (cost model), then one
     row x up to 4 vectors per step, vectorized with masks at the ragged
     edge. An op the transform rejects keeps its loops. Marks the function

@@ -290,7 +290,7 @@ void buildPipeline(OpPassManager &pm, const CompileOptions &opts) {
 
   // linalg on tensors, elementwise chains fused into single loop nests.
   pm.addPass(createKilnLowerToLinalg());
-  pm.addPass(createLinalgElementwiseOpFusionPass());
+  pm.addPass(createKilnFuseElementwise());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 

@@ -218,8 +218,9 @@ bool isSchedulable(linalg::MatmulOp mm) {
 }
 
 /// An elementwise generic the schedule handles: all loops parallel, static
-/// f32 tensors only, inputs read in loop order (identity or broadcast maps,
-/// no transposes), outputs written by identity maps, and a body of arith and
+/// f32 tensors only, inputs read by projected permutations that keep the
+/// innermost loop innermost (so rows stay contiguous), outputs written by
+/// identity maps, and a body of arith and
 /// math ops (no tensor.extract gathers, no linalg.index).
 bool isElementwiseSchedulable(linalg::GenericOp op) {
   if (!op.hasPureTensorSemantics() || op.getNumLoops() == 0 ||
@@ -238,13 +239,15 @@ bool isElementwiseSchedulable(linalg::GenericOp op) {
     }
     if (!map.isProjectedPermutation(/*allowZeroInResults=*/false))
       return false;
-    int64_t last = -1;
-    for (AffineExpr e : map.getResults()) {
-      int64_t d = cast<AffineDimExpr>(e).getPosition();
-      if (d <= last)
-        return false;
-      last = d;
-    }
+    // Outer dims may come in any order (the transposes of a convolution's
+    // patches and result): each vector step reads one run of the innermost
+    // loop, which must then be the operand's innermost dim, so the run is
+    // contiguous.
+    int64_t innermost = op.getNumLoops() - 1;
+    if (map.isFunctionOfDim(innermost) &&
+        cast<AffineDimExpr>(map.getResults().back()).getPosition() !=
+            innermost)
+      return false;
   }
   // A result stored in place into an argument (the optimizers' updates)
   // would make the tiled loop read and write that buffer; bufferization

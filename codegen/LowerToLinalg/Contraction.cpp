@@ -1,8 +1,9 @@
 //===- Contraction.cpp - matmul, convolution and pooling to linalg
 //---------===//
 //
-// Plain 2-D and same-batch 3-D matmuls become linalg.matmul and
-// linalg.batch_matmul, the forms the tiling strategies look for; transposed
+// 2-D and same-batch 3-D matmuls become linalg.matmul and
+// linalg.batch_matmul, the forms the tiling strategies look for (a
+// transposed 2-D operand is transposed into a copy first); other transposed
 // or broadcast-batch matmuls become a contraction linalg.generic whose
 // indexing maps express the transposes, so no transposed copy is made.
 // Convolution uses linalg's NCHW named ops on a zero-padded input; pooling
@@ -25,17 +26,6 @@ Value zeroFilled(OpBuilder &b, Location loc, RankedTensorType type) {
   return filledTensor(b, loc, type, b.getFloatAttr(type.getElementType(), 0.0));
 }
 
-/// `value` ([r, c]) transposed to [c, r].
-Value transposed2D(OpBuilder &b, Location loc, Value value) {
-  auto type = tensorType(value);
-  auto resultType = type.clone({type.getDimSize(1), type.getDimSize(0)});
-  Value init = tensor::EmptyOp::create(b, loc, resultType.getShape(),
-                                       resultType.getElementType());
-  return linalg::TransposeOp::create(b, loc, value, init,
-                                     ArrayRef<int64_t>{1, 0})
-      .getResult()[0];
-}
-
 struct LowerMatmul : OpConversionPattern<MatmulOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -45,23 +35,26 @@ struct LowerMatmul : OpConversionPattern<MatmulOp> {
     Value lhs = adaptor.getLhs(), rhs = adaptor.getRhs();
     auto type = op.getType();
     Value init = zeroFilled(rewriter, loc, type);
+    bool transposed = op.getTransposeLhs() || op.getTransposeRhs();
     int64_t rank = type.getRank();
     auto lhsType = tensorType(lhs), rhsType = tensorType(rhs);
-    // A transposed 2-D operand is transposed first: the copy is small next
-    // to the product, and the plain linalg.matmul that remains gets the
-    // packed schedule (the gradients of a dense layer are such products).
     if (rank == 2 && lhsType.getRank() == 2 && rhsType.getRank() == 2) {
+      // A transposed 2-D operand is copied out in its transposed layout
+      // first: the copy is O(n^2) next to the product's O(n^3), and keeps
+      // the product a plain linalg.matmul, which the packed schedule
+      // handles (the gradients of a dense layer are such products).
+      auto transpose = [&](Value v, RankedTensorType t) -> Value {
+        auto to = RankedTensorType::get({t.getDimSize(1), t.getDimSize(0)},
+                                        t.getElementType());
+        return linalg::TransposeOp::create(rewriter, loc, v,
+                                           emptyTensor(rewriter, loc, to),
+                                           ArrayRef<int64_t>{1, 0})
+            .getResult()[0];
+      };
       if (op.getTransposeLhs())
-        lhs = transposed2D(rewriter, loc, lhs);
+        lhs = transpose(lhs, lhsType);
       if (op.getTransposeRhs())
-        rhs = transposed2D(rewriter, loc, rhs);
-      rewriter.replaceOp(op, linalg::MatmulOp::create(rewriter, loc, {type},
-                                                      {lhs, rhs}, {init})
-                                 .getResult(0));
-      return success();
-    }
-    bool transposed = op.getTransposeLhs() || op.getTransposeRhs();
-    if (!transposed && rank == 2) {
+        rhs = transpose(rhs, rhsType);
       rewriter.replaceOp(op, linalg::MatmulOp::create(rewriter, loc, {type},
                                                       {lhs, rhs}, {init})
                                  .getResult(0));
@@ -140,14 +133,252 @@ DenseIntElementsAttr i64Vector(OpBuilder &b, ArrayRef<int64_t> values) {
       values);
 }
 
+/// A groups = 1 convolution as an explicit GEMM (im2col), so that it takes
+/// the packed matmul schedule. The patches are built by one copy per kernel
+/// offset or one per output position, whichever is fewer: a forward conv
+/// has a small kernel, while a filter gradient (a conv2d over [C, N, H, W]
+/// with the [F, N, OH, OW] gradient as its filter, see ir/ops/ConvGrad.cpp)
+/// has a kernel as large as the image and a kernel-sized output. In both
+/// orders each copy reads the padded input in order along its innermost
+/// dim, so the copies vectorize.
+///   Per kernel offset (kh, kw): patches [C, KH, KW, N, OH, OW], the slot of
+///   an offset being the input's [N, C, OH, OW] window with N and C swapped;
+///   filter [F, C KH KW] times patches [C KH KW, N OH OW], the [F, N, OH, OW]
+///   product transposed to [N, F, OH, OW].
+///   Per output position (oh, ow): patches [N, OH, OW, C, KH, KW], the slot
+///   of a position being the input's [N, C, KH, KW] window as is; patches
+///   [N OH OW, C KH KW] times the filter transposed to [C KH KW, F], the
+///   [N, OH, OW, F] product transposed to [N, F, OH, OW].
+/// The bias is added by the final transpose.
+Value im2colConv(OpBuilder &b, Location loc, Conv2DOp op, Value padded,
+                 Value filter, Value bias) {
+  MLIRContext *ctx = b.getContext();
+  auto type = op.getType();
+  Type et = type.getElementType();
+  auto in = tensorType(padded), fl = tensorType(filter);
+  int64_t n = in.getDimSize(0), c = in.getDimSize(1), f = fl.getDimSize(0);
+  int64_t kh = fl.getDimSize(2), kw = fl.getDimSize(3);
+  int64_t oh = type.getDimSize(2), ow = type.getDimSize(3);
+  auto strides = op.getStrides(), dilations = op.getDilations();
+  bool perOffset = kh * kw <= oh * ow;
+  // The copies: (outer, inner) run over the kernel offsets or the output
+  // positions; the window of one copy has the other pair's extent.
+  int64_t outerH = perOffset ? kh : oh, outerW = perOffset ? kw : ow;
+  int64_t winH = perOffset ? oh : kh, winW = perOffset ? ow : kw;
+  SmallVector<int64_t> patchShape =
+      perOffset ? SmallVector<int64_t>{c, kh, kw, n, oh, ow}
+                : SmallVector<int64_t>{n, oh, ow, c, kh, kw};
+  SmallVector<int64_t> slotShape =
+      perOffset ? SmallVector<int64_t>{c, n, oh, ow}
+                : SmallVector<int64_t>{n, c, kh, kw};
+  auto slotType = RankedTensorType::get(slotShape, et);
+  auto idx = [&](ArrayRef<int64_t> v) {
+    return getAsIndexOpFoldResult(ctx, v);
+  };
+  Value patches = emptyTensor(b, loc, RankedTensorType::get(patchShape, et));
+  for (int64_t i = 0; i < outerH; ++i) {
+    for (int64_t j = 0; j < outerW; ++j) {
+      // Offset (i, j) reads rows i d + o s; position (i, j) rows i s + k d.
+      SmallVector<int64_t> start = {0, 0, perOffset ? i * dilations[0]
+                                                    : i * strides[0],
+                                    perOffset ? j * dilations[1]
+                                              : j * strides[1]};
+      SmallVector<int64_t> step = {1, 1,
+                                   perOffset ? strides[0] : dilations[0],
+                                   perOffset ? strides[1] : dilations[1]};
+      Value window = tensor::ExtractSliceOp::create(
+          b, loc, RankedTensorType::get({n, c, winH, winW}, et), padded,
+          idx(start), idx({n, c, winH, winW}), idx(step));
+      SmallVector<int64_t> at(6, 0), sizes(patchShape), ones(6, 1);
+      at[1] = i;
+      at[2] = j;
+      sizes[1] = sizes[2] = 1;
+      Value slot = tensor::ExtractSliceOp::create(
+          b, loc, slotType, patches, idx(at), idx(sizes), idx(ones));
+      Value copy = perOffset ? permutedCopy(b, loc, window, slot, {1, 0, 2, 3})
+                             : permutedCopy(b, loc, window, slot, {0, 1, 2, 3});
+      patches = tensor::InsertSliceOp::create(b, loc, copy, patches,
+                                              ValueRange{}, ValueRange{},
+                                              ValueRange{}, at, sizes, ones);
+    }
+  }
+  int64_t k = c * kh * kw, cols = n * oh * ow;
+  Value lhs, rhs;
+  int64_t rows, outCols;
+  if (perOffset) {
+    lhs = reshapeTensor(b, loc, filter, RankedTensorType::get({f, k}, et));
+    rhs = reshapeTensor(b, loc, patches, RankedTensorType::get({k, cols}, et));
+    rows = f;
+    outCols = cols;
+  } else {
+    lhs = reshapeTensor(b, loc, patches, RankedTensorType::get({cols, k}, et));
+    Value flat =
+        reshapeTensor(b, loc, filter, RankedTensorType::get({f, k}, et));
+    rhs = permutedCopy(b, loc, flat,
+                       emptyTensor(b, loc, RankedTensorType::get({k, f}, et)),
+                       {1, 0});
+    rows = cols;
+    outCols = f;
+  }
+  auto productType = RankedTensorType::get({rows, outCols}, et);
+  Value product = linalg::MatmulOp::create(b, loc, {productType}, {lhs, rhs},
+                                           {zeroFilled(b, loc, productType)})
+                      .getResult(0);
+  auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
+  // Loops (n, f, oh, ow) of the result; where the product holds each.
+  AffineMap productMap;
+  if (perOffset) {
+    product = reshapeTensor(b, loc, product,
+                            RankedTensorType::get({f, n, oh, ow}, et));
+    productMap = AffineMap::get(4, 0, {d(1), d(0), d(2), d(3)}, ctx);
+  } else {
+    product = reshapeTensor(b, loc, product,
+                            RankedTensorType::get({n, oh, ow, f}, et));
+    productMap = AffineMap::get(4, 0, {d(0), d(2), d(3), d(1)}, ctx);
+  }
+  SmallVector<Value> inputs = {product};
+  SmallVector<AffineMap> maps = {productMap};
+  if (bias) {
+    inputs.push_back(bias);
+    maps.push_back(AffineMap::get(4, 0, {d(1)}, ctx));
+  }
+  maps.push_back(AffineMap::getMultiDimIdentityMap(4, ctx));
+  SmallVector<utils::IteratorType> iterators(4, utils::IteratorType::parallel);
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{type}, inputs,
+             ValueRange{emptyTensor(b, loc, type)}, maps, iterators,
+             [&](OpBuilder &nb, Location l, ValueRange args) {
+               Value r = args[0];
+               if (bias)
+                 r = arith::AddFOp::create(nb, l, r, args[1]);
+               linalg::YieldOp::create(nb, l, r);
+             })
+      .getResult(0);
+}
+
+/// Whether a stride-1, groups = 1 convolution is cheaper scattered (see
+/// col2imConv): its columns [F KH KW, N H W] are fewer than the patches
+/// [C KH KW, N OH OW] im2col would gather. That is the case for an input
+/// gradient, a conv2d of the upstream gradient padded by K - 1 on each side
+/// (ir/ops/ConvGrad.cpp), whose patches are mostly padding.
+bool prefersCol2im(Conv2DOp op) {
+  auto in = tensorType(op.getInput()), fl = tensorType(op.getFilter());
+  auto out = op.getType();
+  if (op.getGroups() != 1 ||
+      llvm::any_of(op.getStrides(), [](int64_t s) { return s != 1; }))
+    return false;
+  int64_t columns = fl.getDimSize(0) * in.getDimSize(2) * in.getDimSize(3);
+  int64_t patches = fl.getDimSize(1) * out.getDimSize(2) * out.getDimSize(3);
+  return columns < patches;
+}
+
+/// A stride-1, groups = 1 convolution as a matmul and a scatter (col2im):
+/// every input position's contribution to each kernel offset,
+///   cols[F, KH, KW, N, H, W] = filter [F, KH, KW, C] x input [C, N, H, W]
+/// (one matmul of [F KH KW, C] by [C, N H W] on the unpadded input), then
+/// for each offset (i, j) the rows and columns of cols that land inside the
+/// output are added to it: output row y receives input row y + i dh - top.
+/// The bias (or zero) initializes the output.
+Value col2imConv(OpBuilder &b, Location loc, Conv2DOp op, Value input,
+                 Value filter, Value bias) {
+  MLIRContext *ctx = b.getContext();
+  auto type = op.getType();
+  Type et = type.getElementType();
+  auto in = tensorType(input), fl = tensorType(filter);
+  int64_t n = in.getDimSize(0), c = in.getDimSize(1), h = in.getDimSize(2),
+          w = in.getDimSize(3);
+  int64_t f = fl.getDimSize(0), kh = fl.getDimSize(2), kw = fl.getDimSize(3);
+  int64_t oh = type.getDimSize(2), ow = type.getDimSize(3);
+  auto dilations = op.getDilations(), padding = op.getPadding();
+  auto idx = [&](ArrayRef<int64_t> v) {
+    return getAsIndexOpFoldResult(ctx, v);
+  };
+  Value lhs = permutedCopy(
+      b, loc, filter,
+      emptyTensor(b, loc, RankedTensorType::get({f, kh, kw, c}, et)),
+      {0, 2, 3, 1});
+  lhs = reshapeTensor(b, loc, lhs, RankedTensorType::get({f * kh * kw, c}, et));
+  Value rhs = permutedCopy(
+      b, loc, input,
+      emptyTensor(b, loc, RankedTensorType::get({c, n, h, w}, et)),
+      {1, 0, 2, 3});
+  rhs = reshapeTensor(b, loc, rhs, RankedTensorType::get({c, n * h * w}, et));
+  auto colsType = RankedTensorType::get({f * kh * kw, n * h * w}, et);
+  Value cols = linalg::MatmulOp::create(b, loc, {colsType}, {lhs, rhs},
+                                        {zeroFilled(b, loc, colsType)})
+                   .getResult(0);
+  cols = reshapeTensor(b, loc, cols,
+                       RankedTensorType::get({f, kh, kw, n, h, w}, et));
+  Value result;
+  if (bias)
+    result = buildElementwise(
+        b, loc, type,
+        reshapeTensor(b, loc, bias, RankedTensorType::get({1, f, 1, 1}, et)),
+        [](OpBuilder &, Location, ValueRange args) { return args[0]; });
+  else
+    result = zeroFilled(b, loc, type);
+  auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
+  for (int64_t i = 0; i < kh; ++i) {
+    // Output rows [y0, y1) read input rows y + i dh - top.
+    int64_t shiftH = i * dilations[0] - padding[0];
+    int64_t y0 = std::max<int64_t>(0, -shiftH);
+    int64_t y1 = std::min<int64_t>(oh, h - shiftH);
+    for (int64_t j = 0; j < kw; ++j) {
+      int64_t shiftW = j * dilations[1] - padding[1];
+      int64_t x0 = std::max<int64_t>(0, -shiftW);
+      int64_t x1 = std::min<int64_t>(ow, w - shiftW);
+      if (y0 >= y1 || x0 >= x1)
+        continue;
+      SmallVector<int64_t> outAt = {0, 0, y0, x0},
+                           outSizes = {n, f, y1 - y0, x1 - x0};
+      SmallVector<int64_t> colsAt = {0, i, j, 0, y0 + shiftH, x0 + shiftW};
+      SmallVector<int64_t> colsSizes = {f, 1, 1, n, y1 - y0, x1 - x0};
+      Value part = tensor::ExtractSliceOp::create(
+          b, loc, RankedTensorType::get({f, n, y1 - y0, x1 - x0}, et), cols,
+          idx(colsAt), idx(colsSizes), idx(SmallVector<int64_t>(6, 1)));
+      Value dest = tensor::ExtractSliceOp::create(
+          b, loc, result, idx(outAt), idx(outSizes),
+          idx(SmallVector<int64_t>(4, 1)));
+      SmallVector<AffineMap> maps = {
+          AffineMap::get(4, 0, {d(1), d(0), d(2), d(3)}, ctx),
+          AffineMap::getMultiDimIdentityMap(4, ctx)};
+      SmallVector<utils::IteratorType> iterators(
+          4, utils::IteratorType::parallel);
+      Value sum = linalg::GenericOp::create(
+                      b, loc, TypeRange{dest.getType()}, ValueRange{part},
+                      ValueRange{dest}, maps, iterators,
+                      [](OpBuilder &nb, Location l, ValueRange args) {
+                        linalg::YieldOp::create(
+                            nb, l,
+                            ValueRange{arith::AddFOp::create(nb, l, args[1],
+                                                             args[0])});
+                      })
+                      .getResult(0);
+      result = tensor::InsertSliceOp::create(
+          b, loc, sum, result, ValueRange{}, ValueRange{}, ValueRange{}, outAt,
+          outSizes, SmallVector<int64_t>(4, 1));
+    }
+  }
+  return result;
+}
+
 struct LowerConv2D : OpConversionPattern<Conv2DOp> {
-  using OpConversionPattern::OpConversionPattern;
+  LowerConv2D(MLIRContext *ctx, bool useIm2col)
+      : OpConversionPattern(ctx), useIm2col(useIm2col) {}
+  bool useIm2col;
+
   LogicalResult
   matchAndRewrite(Conv2DOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     auto type = op.getType();
     Type et = type.getElementType();
+    if (useIm2col && prefersCol2im(op)) {
+      rewriter.replaceOp(op, col2imConv(rewriter, loc, op, adaptor.getInput(),
+                                        adaptor.getFilter(),
+                                        adaptor.getBias()));
+      return success();
+    }
     Value input = padSpatial(rewriter, loc, adaptor.getInput(), op.getPadding(),
                              rewriter.getFloatAttr(et, 0.0));
     Value filter = adaptor.getFilter();
@@ -157,7 +388,9 @@ struct LowerConv2D : OpConversionPattern<Conv2DOp> {
                               i64Vector(rewriter, op.getDilations()))};
     int64_t groups = op.getGroups();
     Value result;
-    if (groups == 1) {
+    if (groups == 1 && useIm2col) {
+      result = im2colConv(rewriter, loc, op, input, filter, adaptor.getBias());
+    } else if (groups == 1) {
       // The bias initializes the accumulator: no separate pass over the
       // output to add it.
       Value init = zeroFilled(rewriter, loc, type);
@@ -324,7 +557,8 @@ struct LowerAvgPool : OpConversionPattern<AvgPool2DOp> {
 
 } // namespace
 
-void kiln::populateContractionLowering(RewritePatternSet &patterns) {
-  patterns.add<LowerMatmul, LowerConv2D, LowerMaxPool, LowerAvgPool>(
-      patterns.getContext());
+void kiln::populateContractionLowering(RewritePatternSet &patterns,
+                                       bool im2col) {
+  patterns.add<LowerMatmul, LowerMaxPool, LowerAvgPool>(patterns.getContext());
+  patterns.add<LowerConv2D>(patterns.getContext(), im2col);
 }

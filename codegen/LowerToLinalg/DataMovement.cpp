@@ -40,6 +40,16 @@ struct LowerTranspose : OpConversionPattern<TransposeOp> {
   matchAndRewrite(TransposeOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Value init = emptyTensor(rewriter, op.getLoc(), op.getType());
+    ArrayRef<int64_t> perm = op.getPermutation();
+    // Keeping the innermost dim, the copy moves whole rows: a generic, so
+    // that the elementwise schedule vectorizes it (a convolution gradient's
+    // [N, C] <-> [C, N] swaps).
+    if (!perm.empty() && perm.back() == static_cast<int64_t>(perm.size()) - 1) {
+      SmallVector<unsigned> p(perm.begin(), perm.end());
+      rewriter.replaceOp(op, permutedCopy(rewriter, op.getLoc(),
+                                          adaptor.getInput(), init, p));
+      return success();
+    }
     rewriter.replaceOp(op, linalg::TransposeOp::create(rewriter, op.getLoc(),
                                                        adaptor.getInput(), init,
                                                        op.getPermutation())

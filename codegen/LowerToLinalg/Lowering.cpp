@@ -65,6 +65,26 @@ Value buildElementwise(OpBuilder &b, Location loc, RankedTensorType resultType,
       .getResult(0);
 }
 
+Value permutedCopy(OpBuilder &b, Location loc, Value src, Value dest,
+                   ArrayRef<unsigned> perm) {
+  MLIRContext *ctx = b.getContext();
+  int64_t rank = perm.size();
+  SmallVector<AffineExpr> exprs(rank);
+  for (int64_t i = 0; i < rank; ++i)
+    exprs[perm[i]] = getAffineDimExpr(i, ctx);
+  SmallVector<AffineMap> maps = {AffineMap::get(rank, 0, exprs, ctx),
+                                 AffineMap::getMultiDimIdentityMap(rank, ctx)};
+  SmallVector<utils::IteratorType> iterators(rank,
+                                             utils::IteratorType::parallel);
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{dest.getType()}, ValueRange{src},
+             ValueRange{dest}, maps, iterators,
+             [](OpBuilder &nb, Location l, ValueRange args) {
+               linalg::YieldOp::create(nb, l, args[0]);
+             })
+      .getResult(0);
+}
+
 Value scalarConstant(OpBuilder &b, Location loc, Type type, double value) {
   if (auto ft = dyn_cast<FloatType>(type))
     return arith::ConstantOp::create(b, loc, b.getFloatAttr(ft, value));
@@ -150,6 +170,8 @@ Value convertScalar(OpBuilder &b, Location loc, Value value, Type to) {
 namespace {
 struct LowerToLinalgPass
     : kiln::impl::KilnLowerToLinalgBase<LowerToLinalgPass> {
+  using Base::Base;
+
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
     ConversionTarget target(*ctx);
@@ -159,7 +181,7 @@ struct LowerToLinalgPass
     target.addIllegalDialect<kiln::KilnDialect>();
     RewritePatternSet patterns(ctx);
     kiln::populateElementwiseLowering(patterns);
-    kiln::populateContractionLowering(patterns);
+    kiln::populateContractionLowering(patterns, convIm2col);
     kiln::populateReductionLowering(patterns);
     kiln::populateDataMovementLowering(patterns);
     if (failed(applyPartialConversion(getOperation(), target,

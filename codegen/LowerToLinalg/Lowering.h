@@ -31,6 +31,14 @@ mlir::Value buildElementwise(mlir::OpBuilder &b, mlir::Location loc,
                              mlir::RankedTensorType resultType,
                              mlir::ValueRange inputs, ScalarBody body);
 
+/// A copy generic whose loops follow `dest` and whose input `src` is read
+/// through `perm` (dest dim i reads src dim perm[i]). Unlike
+/// linalg.transpose it fuses with elementwise neighbours, and when the
+/// innermost dim stays innermost the elementwise schedule vectorizes it.
+mlir::Value permutedCopy(mlir::OpBuilder &b, mlir::Location loc,
+                         mlir::Value src, mlir::Value dest,
+                         llvm::ArrayRef<unsigned> perm);
+
 /// tensor.empty of a type, and the same filled with `value`.
 mlir::Value emptyTensor(mlir::OpBuilder &b, mlir::Location loc,
                         mlir::RankedTensorType type);
@@ -54,7 +62,10 @@ mlir::Value convertScalar(mlir::OpBuilder &b, mlir::Location loc,
                           mlir::Value value, mlir::Type to);
 
 void populateElementwiseLowering(mlir::RewritePatternSet &patterns);
-void populateContractionLowering(mlir::RewritePatternSet &patterns);
+/// `im2col`: groups = 1 convolutions as patches times a matmul (the packed
+/// matmul schedule then applies) instead of linalg's NCHW conv ops.
+void populateContractionLowering(mlir::RewritePatternSet &patterns,
+                                 bool im2col);
 void populateReductionLowering(mlir::RewritePatternSet &patterns);
 void populateDataMovementLowering(mlir::RewritePatternSet &patterns);
 

@@ -1,4 +1,4 @@
-// RUN: kiln-opt %s --kiln-lower-to-linalg --split-input-file | FileCheck %s
+// RUN: kiln-opt %s --kiln-lower-to-linalg=conv-im2col=false --split-input-file | FileCheck %s
 
 // kiln.conv2d: groups 1 is linalg.conv_2d_nchw_fchw, groups > 1 is
 // linalg.conv_2d_ngchw_gfchw on [N, G, C/G, H, W] views; padding is a

@@ -1,7 +1,8 @@
 // RUN: kiln-opt %s --kiln-lower-to-linalg --split-input-file | FileCheck %s
 
 // Constants and data movement: kiln.constant -> arith.constant, reshape ->
-// collapse/expand_shape, transpose -> linalg.transpose, concat ->
+// collapse/expand_shape, transpose -> linalg.transpose (a copy generic when
+// the innermost dim stays), concat ->
 // insert_slice chain, slice -> extract_slice, gather and the reflect/edge
 // pads -> a linalg.generic that computes its read coordinate, constant pad
 // -> tensor.pad.
@@ -48,6 +49,25 @@ func.func @reshape(%x: tensor<2x3x4xf32>, %s: tensor<i64>) -> (tensor<6x4xf32>, 
 func.func @transpose(%x: tensor<2x3x4xf32>) -> tensor<4x2x3xf32> {
   %0 = kiln.transpose %x {permutation = array<i64: 2, 0, 1>} : tensor<2x3x4xf32> -> tensor<4x2x3xf32>
   return %0 : tensor<4x2x3xf32>
+}
+
+// -----
+
+// A transpose that keeps the innermost dim (a conv gradient's [N, C] swap)
+// is a copy generic, which fuses and vectorizes along whole rows.
+// CHECK-DAG: #[[$SRC:.+]] = affine_map<(d0, d1, d2, d3) -> (d1, d0, d2, d3)>
+// CHECK-DAG: #[[$DST:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+// CHECK-LABEL: func.func @transpose_outer(
+// CHECK-SAME: %[[X:[^:]+]]: tensor<2x3x4x5xf32>
+// CHECK-NOT: linalg.transpose
+// CHECK: %[[E:.+]] = tensor.empty() : tensor<3x2x4x5xf32>
+// CHECK: %[[T:.+]] = linalg.generic {indexing_maps = [#[[$SRC]], #[[$DST]]], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%[[X]] : tensor<2x3x4x5xf32>) outs(%[[E]] : tensor<3x2x4x5xf32>)
+// CHECK-NEXT: ^bb0(%[[IN:.+]]: f32, %{{.+}}: f32):
+// CHECK-NEXT: linalg.yield %[[IN]] : f32
+// CHECK: return %[[T]]
+func.func @transpose_outer(%x: tensor<2x3x4x5xf32>) -> tensor<3x2x4x5xf32> {
+  %0 = kiln.transpose %x {permutation = array<i64: 1, 0, 2, 3>} : tensor<2x3x4x5xf32> -> tensor<3x2x4x5xf32>
+  return %0 : tensor<3x2x4x5xf32>
 }
 
 // -----

@@ -129,6 +129,11 @@ TEST_F(ConvTest, StridesPaddingDilationGroupsBias) {
            {1, 1},
            3},
           {{1, 3, 17, 17}, {9, 1, 3, 3}, true, {2, 1}, {0, 2, 1, 0}, {1, 2}, 3},
+          // Fewer output than input channels at stride 1: lowered as a
+          // matmul and a scatter (col2im), here with bias, dilation and
+          // asymmetric padding, and without padding.
+          {{2, 3, 4, 5}, {1, 3, 3, 3}, true, {1, 1}, {2, 1, 2, 3}, {1, 2}},
+          {{1, 8, 6, 6}, {2, 8, 3, 3}},
           // 1x1 over many channels; a kernel larger than the input.
           {{1, 129, 7, 7}, {17, 129, 1, 1}, true},
           {{1, 1, 1, 1}, {1, 1, 3, 3}, true, {1, 1}, {1, 1, 1, 1}},
