@@ -110,7 +110,7 @@ static void printInfo(const kiln_module_info *module) {
 int kiln_driver_main(int argc, char **argv, const kiln_module_info *module) {
   if (argc > 1 &&
       (std::strcmp(argv[1], "train") == 0 || std::strcmp(argv[1], "eval") == 0))
-    return kiln_train_main(argc - 1, argv + 1, module);
+    return kiln_train_main(argc, argv, module);
   const char *entryName = nullptr;
   std::string outDir = ".", format = "npy";
   std::vector<std::string> inputs;

@@ -64,14 +64,15 @@ void usage(const char *prog) {
   std::fprintf(
       stderr,
       "usage: %s train --data DIR [--epochs N] [--checkpoint FILE] "
-      "[--seed S] [--threads N]\n"
-      "                [--limit N] [--log-dir DIR]\n"
-      "       %s eval --data DIR --checkpoint FILE [--limit N]\n"
+      "[--restart] [--seed S]\n"
+      "                [--threads N] [--limit N] [--log-dir DIR]\n"
+      "       %s eval --data DIR [--checkpoint FILE] [--limit N]\n"
       "DIR holds MNIST-style IDX files (train-images-idx3-ubyte, "
       "train-labels-idx1-ubyte,\nt10k-images-idx3-ubyte, "
       "t10k-labels-idx1-ubyte, each optionally .gz); pixels are\nscaled to "
       "[0, 1]. train runs until N epochs (default 1) are complete, resuming "
-      "from\nFILE when it exists and saving it after every epoch. --limit "
+      "from\nFILE (default NAME.ckpt) when it exists, unless --restart, and "
+      "saving it after\nevery epoch. --limit "
       "uses the first N\nsamples of each split; --log-dir writes "
       "metrics.csv and curves.svg there.\n",
       prog, prog);
@@ -120,12 +121,15 @@ int report(kiln_trainer *t, const kiln_dataset &test) {
 
 extern "C" int kiln_train_main(int argc, char **argv,
                                const kiln_module_info *module) {
-  const char *prog = "NAME";
-  std::string command = argc > 0 ? argv[0] : "";
-  std::string dataDir, checkpoint, logDir;
+  std::string prog = argc > 0 ? argv[0] : "model";
+  std::string command = argc > 1 ? argv[1] : "";
+  // NAME.ckpt in the current folder: `NAME train` then `NAME eval` work
+  // without naming a file.
+  std::string checkpoint = prog.substr(prog.find_last_of('/') + 1) + ".ckpt";
+  std::string dataDir, logDir;
   int64_t epochs = 1, seed = 0, threads = 0, limit = 0;
-  bool seedGiven = false;
-  for (int i = 1; i < argc; ++i) {
+  bool seedGiven = false, restart = false;
+  for (int i = 2; i < argc; ++i) {
     std::string a = argv[i];
     auto value = [&]() -> const char * {
       if (i + 1 >= argc) {
@@ -153,8 +157,10 @@ extern "C" int kiln_train_main(int argc, char **argv,
     };
     bool ok = true;
     if (a == "--help" || a == "-h") {
-      usage(prog);
+      usage(prog.c_str());
       return 0;
+    } else if (a == "--restart") {
+      restart = true;
     } else if (a == "--data") {
       ok = text(dataDir);
     } else if (a == "--checkpoint") {
@@ -173,23 +179,22 @@ extern "C" int kiln_train_main(int argc, char **argv,
     } else {
       std::fprintf(stderr, "error: unknown option '%s' for %s\n", a.c_str(),
                    command.c_str());
-      usage(prog);
+      usage(prog.c_str());
       return 2;
     }
     if (!ok)
       return 2;
   }
   if (command != "train" && command != "eval") {
-    usage(prog);
+    usage(prog.c_str());
     return 2;
   }
   if (dataDir.empty()) {
     std::fprintf(stderr, "error: %s needs --data DIR\n", command.c_str());
     return 2;
   }
-  if (command == "eval" && checkpoint.empty()) {
-    std::fprintf(stderr, "error: eval needs --checkpoint FILE (the "
-                         "parameters to evaluate)\n");
+  if (command == "eval" && restart) {
+    std::fprintf(stderr, "error: --restart is an option of train\n");
     return 2;
   }
   // libomp reads this when the first parallel loop starts, which is later.
@@ -213,7 +218,7 @@ extern "C" int kiln_train_main(int argc, char **argv,
   if (loadSplit(t, dataDir, "t10k", limit, owned.test))
     return fail();
 
-  bool resume = !checkpoint.empty() && exists(checkpoint);
+  bool resume = !restart && exists(checkpoint);
   if (resume) {
     if (kiln_trainer_load(t, checkpoint.c_str()))
       return fail();
@@ -223,7 +228,9 @@ extern "C" int kiln_train_main(int argc, char **argv,
                    "with seed %llu\n",
                    (long long)seed, (unsigned long long)kiln_trainer_seed(t));
   } else if (command == "eval") {
-    std::fprintf(stderr, "error: checkpoint '%s' does not exist\n",
+    std::fprintf(stderr,
+                 "error: checkpoint '%s' does not exist (train first, or "
+                 "name one with --checkpoint)\n",
                  checkpoint.c_str());
     return 1;
   }
@@ -269,7 +276,7 @@ extern "C" int kiln_train_main(int argc, char **argv,
                 (long long)r.epoch, (long long)epochs, r.train_loss, r.val_loss,
                 100 * r.val_accuracy, r.samples_per_second);
     std::fflush(stdout);
-    if (!checkpoint.empty() && kiln_trainer_save(t, checkpoint.c_str()))
+    if (kiln_trainer_save(t, checkpoint.c_str()))
       rc = fail();
     if (rc == 0 && !logDir.empty()) {
       // The curves are drawn from the whole CSV, so a resumed run's

@@ -105,14 +105,17 @@ kiln_status kiln_trainer_load(kiln_trainer *t, const char *path);
 
 /*===-- Training driver ---------------------------------------------------===*/
 
-/* `argv[0]` is the command, "train" or "eval":
- *   train --data DIR [--epochs N] [--checkpoint FILE] [--seed S]
- *         [--threads N] [--limit N] [--log-dir DIR]
- *   eval  --data DIR --checkpoint FILE [--limit N]
+/* `argv[0]` is the program NAME, `argv[1]` the command:
+ *   NAME train --data DIR [--epochs N] [--checkpoint FILE] [--restart]
+ *              [--seed S] [--threads N] [--limit N] [--log-dir DIR]
+ *   NAME eval  --data DIR [--checkpoint FILE] [--limit N]
  * DIR holds train-images-idx3-ubyte, train-labels-idx1-ubyte,
  * t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte (each optionally .gz);
- * pixels are scaled to [0, 1]. --log-dir writes metrics.csv (a row per
- * epoch) and curves.svg there. Returns the process exit code. */
+ * pixels are scaled to [0, 1]. The checkpoint is NAME.ckpt in the current
+ * folder unless --checkpoint says otherwise; train resumes from it when it
+ * exists (--restart starts afresh and overwrites it) and saves it after
+ * every epoch. --log-dir writes metrics.csv (a row per epoch) and
+ * curves.svg there. Returns the process exit code. */
 int kiln_train_main(int argc, char **argv, const kiln_module_info *module);
 
 #ifdef __cplusplus
