@@ -1,0 +1,512 @@
+//===- Conv.cpp - ONNX convolution and pooling ----------------------------===//
+//
+// kiln has 2-D convolution and pooling. ONNX's 1-D forms become 2-D ones
+// over a height of 1; 3-D forms are sums (max, averages) of 2-D ones over
+// the depth window; ConvTranspose is a convolution of the stride-dilated,
+// padded input with the flipped filter. All are compositions of kiln ops,
+// so autodiff and codegen see nothing new.
+//
+//===----------------------------------------------------------------------===//
+
+#include "frontend/onnx/Importer.h"
+
+#include <limits>
+
+using namespace mlir;
+
+namespace kiln::onnx_import {
+namespace {
+
+/// Window attributes of Conv, ConvTranspose and the pools, per spatial dim.
+struct Window {
+  SmallVector<int64_t> kernel, strides, dilations, padBegin, padEnd;
+  bool ceilMode = false;
+};
+
+/// Reads kernel_shape (or the filter's dims), strides, dilations, pads and
+/// auto_pad for `spatial` input dims `in`.
+FailureOr<Window> readWindow(Importer &im, const onnx::NodeProto &node,
+                             ArrayRef<int64_t> in,
+                             std::optional<ArrayRef<int64_t>> filterDims) {
+  size_t n = in.size();
+  Window w;
+  if (auto k = attrInts(node, "kernel_shape"))
+    w.kernel = *k;
+  else if (filterDims)
+    w.kernel.assign(filterDims->begin(), filterDims->end());
+  else
+    return im.error() << "attribute 'kernel_shape' is required", failure();
+  w.strides = attrInts(node, "strides").value_or(SmallVector<int64_t>(n, 1));
+  w.dilations =
+      attrInts(node, "dilations").value_or(SmallVector<int64_t>(n, 1));
+  auto pads = attrInts(node, "pads").value_or(SmallVector<int64_t>(2 * n, 0));
+  w.ceilMode = attrInt(node, "ceil_mode", 0);
+  if (w.kernel.size() != n || w.strides.size() != n ||
+      w.dilations.size() != n || pads.size() != 2 * n)
+    return im.error() << "kernel_shape, strides, dilations and pads must "
+                         "have one entry per spatial dim ("
+                      << n << ", pads " << 2 * n << ")",
+           failure();
+  for (size_t i = 0; i < n; ++i)
+    if (w.kernel[i] < 1 || w.strides[i] < 1 || w.dilations[i] < 1 ||
+        pads[i] < 0 || pads[n + i] < 0)
+      return im.error() << "kernel, strides and dilations must be positive "
+                           "and pads non-negative",
+             failure();
+  w.padBegin.assign(pads.begin(), pads.begin() + n);
+  w.padEnd.assign(pads.begin() + n, pads.end());
+  std::string autoPad = attrString(node, "auto_pad", "NOTSET");
+  if (autoPad == "VALID") {
+    w.padBegin.assign(n, 0);
+    w.padEnd.assign(n, 0);
+  } else if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
+    for (size_t i = 0; i < n; ++i) {
+      int64_t out = (in[i] + w.strides[i] - 1) / w.strides[i];
+      int64_t eff = (w.kernel[i] - 1) * w.dilations[i] + 1;
+      int64_t total = std::max<int64_t>(0, (out - 1) * w.strides[i] + eff -
+                                               in[i]);
+      int64_t small = total / 2, large = total - small;
+      w.padBegin[i] = autoPad == "SAME_UPPER" ? small : large;
+      w.padEnd[i] = autoPad == "SAME_UPPER" ? large : small;
+    }
+  } else if (autoPad != "NOTSET") {
+    return im.error() << "auto_pad '" << autoPad << "' is not supported",
+           failure();
+  }
+  return w;
+}
+
+/// A 1-D window as the 2-D one over a height of 1.
+Window as2D(const Window &w) {
+  Window r = w;
+  r.kernel.insert(r.kernel.begin(), 1);
+  r.strides.insert(r.strides.begin(), 1);
+  r.dilations.insert(r.dilations.begin(), 1);
+  r.padBegin.insert(r.padBegin.begin(), 0);
+  r.padEnd.insert(r.padEnd.begin(), 0);
+  return r;
+}
+
+/// [top, left, bottom, right] of a 2-D window.
+SmallVector<int64_t> padding2D(const Window &w) {
+  return {w.padBegin[0], w.padBegin[1], w.padEnd[0], w.padEnd[1]};
+}
+
+/// Inserts a dim of size 1 at `at`.
+FailureOr<Value> insertUnitDim(Importer &im, Value x, int64_t at) {
+  SmallVector<int64_t> shape(typeOf(x).getShape());
+  shape.insert(shape.begin() + at, 1);
+  return im.reshape(x, shape);
+}
+
+FailureOr<Value> dropDim(Importer &im, Value x, int64_t at) {
+  SmallVector<int64_t> shape(typeOf(x).getShape());
+  shape.erase(shape.begin() + at);
+  return im.reshape(x, shape);
+}
+
+/// Elements start, start + step, ... of `axis` (count of them).
+FailureOr<Value> strided(Importer &im, Value x, int64_t axis, int64_t start,
+                         int64_t count, int64_t step) {
+  auto type = typeOf(x);
+  SmallVector<int64_t> starts(type.getRank(), 0),
+      limits(type.getShape()), steps(type.getRank(), 1);
+  starts[axis] = start;
+  limits[axis] = start + (count - 1) * step + 1;
+  steps[axis] = step;
+  return im.make<SliceOp>({x}, {im.i64s("starts", starts),
+                                im.i64s("limits", limits),
+                                im.i64s("steps", steps)});
+}
+
+/// Pads dim `axis` of x by low/high with `value`.
+FailureOr<Value> padDim(Importer &im, Value x, int64_t axis, int64_t low,
+                        int64_t high, double value) {
+  if (!low && !high)
+    return x;
+  int64_t rank = typeOf(x).getRank();
+  SmallVector<int64_t> lo(rank, 0), hi(rank, 0);
+  lo[axis] = low;
+  hi[axis] = high;
+  return im.make<PadOp>({x}, {im.i64s("low", lo), im.i64s("high", hi),
+                              im.attr("value", im.b().getF64FloatAttr(value))});
+}
+
+FailureOr<Value> conv2d(Importer &im, Value x, Value filter, Value bias,
+                        const Window &w, int64_t groups) {
+  SmallVector<Value> operands = {x, filter};
+  if (bias)
+    operands.push_back(bias);
+  return im.make<Conv2DOp>(operands,
+                           {im.i64s("strides", w.strides),
+                            im.i64s("padding", padding2D(w)),
+                            im.i64s("dilations", w.dilations),
+                            im.i64("groups", groups)});
+}
+
+/// 3-D convolution as a sum over the filter's depth of 2-D convolutions of
+/// every (padded) depth slice, each output depth picking its slices.
+FailureOr<Value> conv3d(Importer &im, Value x, Value filter, Value bias,
+                        const Window &w, int64_t groups) {
+  auto xt = typeOf(x), ft = typeOf(filter);
+  int64_t n = xt.getDimSize(0), c = xt.getDimSize(1), f = ft.getDimSize(0),
+          cg = ft.getDimSize(1), kd = ft.getDimSize(2);
+  KILN_TRY(padded, padDim(im, x, 2, w.padBegin[0], w.padEnd[0], 0.0));
+  int64_t dp = typeOf(padded).getDimSize(2);
+  int64_t od = (dp - w.dilations[0] * (kd - 1) - 1) / w.strides[0] + 1;
+  if (od < 1)
+    return im.error() << "the filter does not fit the padded depth",
+           failure();
+  KILN_TRY(ndchw, im.make<TransposeOp>(
+                      {padded}, {im.i64s("permutation", {0, 2, 1, 3, 4})}));
+  KILN_TRY(slices, im.reshape(ndchw, {n * dp, c, xt.getDimSize(3),
+                                      xt.getDimSize(4)}));
+  Window w2;
+  w2.strides = {w.strides[1], w.strides[2]};
+  w2.dilations = {w.dilations[1], w.dilations[2]};
+  w2.padBegin = {w.padBegin[1], w.padBegin[2]};
+  w2.padEnd = {w.padEnd[1], w.padEnd[2]};
+  Value sum;
+  for (int64_t k = 0; k < kd; ++k) {
+    KILN_TRY(fk, strided(im, filter, 2, k, 1, 1));
+    KILN_TRY(fk2, im.reshape(fk, {f, cg, ft.getDimSize(3), ft.getDimSize(4)}));
+    KILN_TRY(y, conv2d(im, slices, fk2, {}, w2, groups));
+    auto yt = typeOf(y);
+    KILN_TRY(y5, im.reshape(y, {n, dp, f, yt.getDimSize(2), yt.getDimSize(3)}));
+    KILN_TRY(picked, strided(im, y5, 1, k * w.dilations[0], od, w.strides[0]));
+    if (!sum) {
+      sum = picked;
+      continue;
+    }
+    KILN_TRY(s, im.make<AddOp>({sum, picked}));
+    sum = s;
+  }
+  if (bias) {
+    KILN_TRY(b5, im.reshape(bias, {1, 1, f, 1, 1}));
+    KILN_TRY(s, im.make<AddOp>({sum, b5}));
+    sum = s;
+  }
+  return im.make<TransposeOp>({sum},
+                              {im.i64s("permutation", {0, 2, 1, 3, 4})});
+}
+
+LogicalResult importConv(Importer &im, const onnx::NodeProto &node) {
+  auto x = im.required(node, 0), filter = im.required(node, 1);
+  if (failed(x) || failed(filter))
+    return failure();
+  Value bias = im.input(node, 2);
+  auto xt = typeOf(*x), ft = typeOf(*filter);
+  int64_t rank = xt.getRank();
+  if (rank < 3 || rank > 5 || ft.getRank() != rank)
+    return im.error() << "input and filter must both be 3-D, 4-D or 5-D, got "
+                      << xt << " and " << ft;
+  auto w = readWindow(im, node, xt.getShape().drop_front(2),
+                      ft.getShape().drop_front(2));
+  if (failed(w))
+    return failure();
+  for (size_t i = 0; i < w->kernel.size(); ++i)
+    if (w->kernel[i] != ft.getDimSize(2 + i))
+      return im.error() << "kernel_shape disagrees with the filter " << ft;
+  int64_t groups = attrInt(node, "group", 1);
+  Value result;
+  if (rank == 4) {
+    KILN_TRY(y, conv2d(im, *x, *filter, bias, *w, groups));
+    result = y;
+  } else if (rank == 3) {
+    KILN_TRY(x4, insertUnitDim(im, *x, 2));
+    KILN_TRY(f4, insertUnitDim(im, *filter, 2));
+    KILN_TRY(y, conv2d(im, x4, f4, bias, as2D(*w), groups));
+    KILN_TRY(y3, dropDim(im, y, 2));
+    result = y3;
+  } else {
+    if (xt.getDimSize(1) != ft.getDimSize(1) * groups)
+      return im.error() << "filter " << ft << " does not fit input " << xt
+                        << " with " << groups << " groups";
+    KILN_TRY(y, conv3d(im, *x, *filter, bias, *w, groups));
+    result = y;
+  }
+  im.setOutput(node, 0, result);
+  return success();
+}
+
+/// Reverses `axis` of x.
+FailureOr<Value> flip(Importer &im, Value x, int64_t axis) {
+  int64_t n = typeOf(x).getDimSize(axis);
+  SmallVector<int64_t> idx;
+  for (int64_t i = n - 1; i >= 0; --i)
+    idx.push_back(i);
+  return im.make<GatherOp>({x, im.ints(idx, {n})}, {im.i64("axis", axis)});
+}
+
+/// ConvTranspose (2-D, and 1-D through it): the input with stride - 1 zeros
+/// between elements, padded by (effective kernel - 1 - pad) on each side
+/// (plus output_padding at the end), convolved with the spatially flipped
+/// filter whose in/out channels are swapped within each group.
+LogicalResult importConvTranspose(Importer &im, const onnx::NodeProto &node) {
+  auto xOr = im.required(node, 0), fOr = im.required(node, 1);
+  if (failed(xOr) || failed(fOr))
+    return failure();
+  Value x = *xOr, filter = *fOr, bias = im.input(node, 2);
+  int64_t rank = typeOf(x).getRank();
+  if ((rank != 3 && rank != 4) || typeOf(filter).getRank() != rank)
+    return im.error() << "only 1-D and 2-D ConvTranspose are supported, got "
+                      << typeOf(x) << " and filter " << typeOf(filter);
+  if (rank == 3) {
+    KILN_TRY(x4, insertUnitDim(im, x, 2));
+    KILN_TRY(f4, insertUnitDim(im, filter, 2));
+    x = x4;
+    filter = f4;
+  }
+  auto xt = typeOf(x), ft = typeOf(filter);
+  int64_t groups = attrInt(node, "group", 1);
+  int64_t c = xt.getDimSize(1), fg = ft.getDimSize(1);
+  if (ft.getDimSize(0) != c || c % groups)
+    return im.error() << "filter " << typeOf(*fOr) << " does not fit input "
+                      << typeOf(*xOr) << " with " << groups << " groups";
+  auto lift = [&](std::optional<SmallVector<int64_t>> v, int64_t fill)
+      -> std::optional<SmallVector<int64_t>> {
+    if (v && rank == 3)
+      v->insert(v->begin(), fill);
+    return v;
+  };
+  SmallVector<int64_t> kernel = {ft.getDimSize(2), ft.getDimSize(3)};
+  auto strides = lift(attrInts(node, "strides"), 1).value_or(
+      SmallVector<int64_t>{1, 1});
+  auto dilations = lift(attrInts(node, "dilations"), 1)
+                       .value_or(SmallVector<int64_t>{1, 1});
+  auto outPad = lift(attrInts(node, "output_padding"), 0)
+                    .value_or(SmallVector<int64_t>{0, 0});
+  auto pads = attrInts(node, "pads").value_or(
+      SmallVector<int64_t>(2 * (rank - 2), 0));
+  if (rank == 3 && pads.size() == 2)
+    pads = {0, pads[0], 0, pads[1]};
+  auto outputShape = lift(attrInts(node, "output_shape"), 1);
+  std::string autoPad = attrString(node, "auto_pad", "NOTSET");
+  if (strides.size() != 2 || dilations.size() != 2 || outPad.size() != 2 ||
+      pads.size() != 4 || (outputShape && outputShape->size() != 2))
+    return im.error() << "strides, dilations, output_padding, pads and "
+                         "output_shape need one entry per spatial dim";
+  SmallVector<int64_t> eff(2), in = {xt.getDimSize(2), xt.getDimSize(3)};
+  for (int i = 0; i < 2; ++i)
+    eff[i] = (kernel[i] - 1) * dilations[i] + 1;
+  if (outputShape || autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
+    for (int i = 0; i < 2; ++i) {
+      int64_t out = outputShape ? (*outputShape)[i] : in[i] * strides[i];
+      int64_t total = strides[i] * (in[i] - 1) + outPad[i] + eff[i] - out;
+      if (total < 0)
+        total = 0;
+      bool upper = autoPad != "SAME_LOWER" && autoPad != "NOTSET";
+      pads[i] = upper ? total / 2 : total - total / 2;
+      pads[2 + i] = total - pads[i];
+    }
+  } else if (autoPad == "VALID") {
+    pads = {0, 0, 0, 0};
+  }
+
+  // Stride-dilate: [N, C, H, W] -> [N, C, H, 1, W, 1] -> pad the unit dims
+  // to the stride -> [N, C, H*sh, W*sw] -> drop the trailing zeros.
+  int64_t n = xt.getDimSize(0);
+  Value z = x;
+  if (strides[0] > 1 || strides[1] > 1) {
+    KILN_TRY(x6, im.reshape(x, {n, c, in[0], 1, in[1], 1}));
+    KILN_TRY(padded, im.make<PadOp>(
+                         {x6}, {im.i64s("low", {0, 0, 0, 0, 0, 0}),
+                                im.i64s("high", {0, 0, 0, strides[0] - 1, 0,
+                                                 strides[1] - 1})}));
+    KILN_TRY(x4, im.reshape(padded, {n, c, in[0] * strides[0],
+                                     in[1] * strides[1]}));
+    KILN_TRY(trimmed,
+             im.make<SliceOp>(
+                 {x4}, {im.i64s("starts", {0, 0, 0, 0}),
+                        im.i64s("limits", {n, c, (in[0] - 1) * strides[0] + 1,
+                                           (in[1] - 1) * strides[1] + 1}),
+                        im.i64s("steps", {1, 1, 1, 1})}));
+    z = trimmed;
+  }
+  // Border: eff - 1 - pad on each side, output_padding more at the end;
+  // negative amounts crop.
+  SmallVector<int64_t> low(4, 0), high(4, 0), cropLow(4, 0), cropHigh(4, 0);
+  for (int i = 0; i < 2; ++i) {
+    int64_t lo = eff[i] - 1 - pads[i], hi = eff[i] - 1 - pads[2 + i] + outPad[i];
+    (lo >= 0 ? low[2 + i] : cropLow[2 + i]) = std::abs(lo);
+    (hi >= 0 ? high[2 + i] : cropHigh[2 + i]) = std::abs(hi);
+  }
+  KILN_TRY(bordered, im.make<PadOp>({z}, {im.i64s("low", low),
+                                          im.i64s("high", high)}));
+  z = bordered;
+  if (llvm::any_of(cropLow, [](int64_t v) { return v; }) ||
+      llvm::any_of(cropHigh, [](int64_t v) { return v; })) {
+    SmallVector<int64_t> limits(typeOf(z).getShape());
+    for (int i = 0; i < 4; ++i)
+      limits[i] -= cropHigh[i];
+    KILN_TRY(cropped, im.make<SliceOp>({z}, {im.i64s("starts", cropLow),
+                                             im.i64s("limits", limits),
+                                             im.i64s("steps", {1, 1, 1, 1})}));
+    z = cropped;
+  }
+  // Filter [C, F/g, KH, KW] -> flipped -> [F, C/g, KH, KW] per group.
+  KILN_TRY(flipH, flip(im, filter, 2));
+  KILN_TRY(flipped, flip(im, flipH, 3));
+  KILN_TRY(grouped, im.reshape(flipped, {groups, c / groups, fg, kernel[0],
+                                         kernel[1]}));
+  KILN_TRY(swapped, im.make<TransposeOp>(
+                        {grouped}, {im.i64s("permutation", {0, 2, 1, 3, 4})}));
+  KILN_TRY(w, im.reshape(swapped, {groups * fg, c / groups, kernel[0],
+                                   kernel[1]}));
+  Window win;
+  win.strides = {1, 1};
+  win.dilations = dilations;
+  win.padBegin = {0, 0};
+  win.padEnd = {0, 0};
+  KILN_TRY(y, conv2d(im, z, w, bias, win, groups));
+  Value result = y;
+  if (rank == 3) {
+    KILN_TRY(y3, dropDim(im, y, 2));
+    result = y3;
+  }
+  im.setOutput(node, 0, result);
+  return success();
+}
+
+FailureOr<Value> pool2d(Importer &im, bool isMax, Value x, const Window &w,
+                        bool countIncludePad) {
+  SmallVector<NamedAttribute> attrs = {
+      im.i64s("kernel_size", w.kernel), im.i64s("strides", w.strides),
+      im.i64s("padding", padding2D(w)), im.boolean("ceil_mode", w.ceilMode)};
+  if (isMax)
+    attrs.push_back(im.i64s("dilations", w.dilations));
+  else
+    attrs.push_back(im.boolean("count_include_pad", countIncludePad));
+  if (isMax)
+    return im.make<MaxPool2DOp>({x}, attrs);
+  return im.make<AvgPool2DOp>({x}, attrs);
+}
+
+/// 3-D pooling: the 2-D pool of every depth slice, then the max (or mean)
+/// over each depth window. Average pooling's divisor is a product of per-dim
+/// counts, so excluding padding stays exact when split this way.
+FailureOr<Value> pool3d(Importer &im, bool isMax, Value x, const Window &w,
+                        bool countIncludePad) {
+  if (w.ceilMode)
+    return im.error() << "ceil_mode is not supported for 3-D pooling",
+           failure();
+  auto xt = typeOf(x);
+  int64_t n = xt.getDimSize(0), c = xt.getDimSize(1), d = xt.getDimSize(2);
+  Window w2;
+  w2.kernel = {w.kernel[1], w.kernel[2]};
+  w2.strides = {w.strides[1], w.strides[2]};
+  w2.dilations = {w.dilations[1], w.dilations[2]};
+  w2.padBegin = {w.padBegin[1], w.padBegin[2]};
+  w2.padEnd = {w.padEnd[1], w.padEnd[2]};
+  KILN_TRY(flat, im.reshape(x, {n, c * d, xt.getDimSize(3), xt.getDimSize(4)}));
+  KILN_TRY(p2, pool2d(im, isMax, flat, w2, countIncludePad));
+  auto pt = typeOf(p2);
+  KILN_TRY(p5, im.reshape(p2, {n, c, d, pt.getDimSize(2), pt.getDimSize(3)}));
+  double fill = isMax ? -std::numeric_limits<double>::infinity() : 0.0;
+  KILN_TRY(padded, padDim(im, p5, 2, w.padBegin[0], w.padEnd[0], fill));
+  int64_t dp = d + w.padBegin[0] + w.padEnd[0];
+  int64_t od = (dp - w.dilations[0] * (w.kernel[0] - 1) - 1) / w.strides[0] + 1;
+  if (od < 1)
+    return im.error() << "the window does not fit the padded depth",
+           failure();
+  Value acc;
+  for (int64_t k = 0; k < w.kernel[0]; ++k) {
+    KILN_TRY(s, strided(im, padded, 2, k * w.dilations[0], od, w.strides[0]));
+    if (!acc) {
+      acc = s;
+      continue;
+    }
+    KILN_TRY(r, isMax ? im.make<MaxOp>({acc, s}) : im.make<AddOp>({acc, s}));
+    acc = r;
+  }
+  if (isMax)
+    return acc;
+  // Divide each output depth by its window's count of real (or, with
+  // count_include_pad, real and padded) positions.
+  SmallVector<float> scale;
+  for (int64_t o = 0; o < od; ++o) {
+    int64_t count = 0;
+    for (int64_t k = 0; k < w.kernel[0]; ++k) {
+      int64_t pos = o * w.strides[0] + k * w.dilations[0] - w.padBegin[0];
+      if (countIncludePad || (pos >= 0 && pos < d))
+        ++count;
+    }
+    scale.push_back(1.0f / std::max<int64_t>(count, 1));
+  }
+  auto scaleType = RankedTensorType::get({1, 1, od, 1, 1}, xt.getElementType());
+  if (!xt.getElementType().isF32())
+    return im.error() << "3-D average pooling supports f32 only", failure();
+  Value factors =
+      im.constant(DenseElementsAttr::get(scaleType, ArrayRef<float>(scale)));
+  return im.make<MulOp>({acc, factors});
+}
+
+LogicalResult importPool(Importer &im, const onnx::NodeProto &node) {
+  auto xOr = im.required(node, 0);
+  if (failed(xOr))
+    return failure();
+  if (Importer::hasOutput(node, 1))
+    return im.error() << "the Indices output of MaxPool is not supported";
+  bool isMax = node.op_type() == "MaxPool";
+  Value x = *xOr;
+  auto xt = typeOf(x);
+  int64_t rank = xt.getRank();
+  if (rank < 3 || rank > 5)
+    return im.error() << "input must be 3-D, 4-D or 5-D, got " << xt;
+  auto w = readWindow(im, node, xt.getShape().drop_front(2), std::nullopt);
+  if (failed(w))
+    return failure();
+  if (!isMax && llvm::any_of(w->dilations, [](int64_t d) { return d != 1; }))
+    return im.error() << "dilated average pooling is not supported";
+  bool countIncludePad = attrInt(node, "count_include_pad", 0);
+  Value result;
+  if (rank == 4) {
+    KILN_TRY(y, pool2d(im, isMax, x, *w, countIncludePad));
+    result = y;
+  } else if (rank == 3) {
+    KILN_TRY(x4, insertUnitDim(im, x, 2));
+    KILN_TRY(y, pool2d(im, isMax, x4, as2D(*w), countIncludePad));
+    KILN_TRY(y3, dropDim(im, y, 2));
+    result = y3;
+  } else {
+    KILN_TRY(y, pool3d(im, isMax, x, *w, countIncludePad));
+    result = y;
+  }
+  im.setOutput(node, 0, result);
+  return success();
+}
+
+/// GlobalAveragePool and GlobalMaxPool: reduce every spatial dim, kept.
+LogicalResult importGlobalPool(Importer &im, const onnx::NodeProto &node) {
+  auto x = im.required(node, 0);
+  if (failed(x))
+    return failure();
+  int64_t rank = typeOf(*x).getRank();
+  if (rank < 3)
+    return im.error() << "input must be [N, C, ...], got " << typeOf(*x);
+  SmallVector<int64_t> axes;
+  for (int64_t i = 2; i < rank; ++i)
+    axes.push_back(i);
+  SmallVector<NamedAttribute> attrs = {im.i64s("axes", axes),
+                                       im.boolean("keepdims", true)};
+  auto r = node.op_type() == "GlobalMaxPool"
+               ? im.make<ReduceMaxOp>({*x}, attrs)
+               : im.make<ReduceMeanOp>({*x}, attrs);
+  if (failed(r))
+    return failure();
+  im.setOutput(node, 0, *r);
+  return success();
+}
+
+} // namespace
+
+void registerConvOps(OpTable &t) {
+  t["Conv"] = importConv;
+  t["ConvTranspose"] = importConvTranspose;
+  t["MaxPool"] = importPool;
+  t["AveragePool"] = importPool;
+  t["GlobalAveragePool"] = importGlobalPool;
+  t["GlobalMaxPool"] = importGlobalPool;
+}
+
+} // namespace kiln::onnx_import

@@ -1,0 +1,1 @@
+#include "frontend/onnx/OnnxImport.h"
