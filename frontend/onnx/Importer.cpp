@@ -132,6 +132,11 @@ void Importer::setOutput(const onnx::NodeProto &node, int i, Value v) {
 }
 
 std::optional<SmallVector<int64_t>> Importer::knownInts(Value v) {
+  auto given = argValues.find(v);
+  if (given != argValues.end() &&
+      isa<IntegerType>(typeOf(v).getElementType()) &&
+      static_cast<int64_t>(given->second.size()) == typeOf(v).getNumElements())
+    return SmallVector<int64_t>(given->second.begin(), given->second.end());
   DenseElementsAttr attr;
   if (!v || !matchPattern(v, m_Constant(&attr)))
     return std::nullopt;
@@ -483,6 +488,9 @@ OwningOpRef<ModuleOp> Importer::run() {
     if (i >= numInputs)
       func.setArgAttr(i, KilnDialect::getTrainableAttrName(),
                       builder.getUnitAttr());
+    else if (auto given = options.inputValues.find(i);
+             given != options.inputValues.end())
+      argValues[entry->getArgument(i)] = given->second;
   }
   if (!options.trainable)
     for (auto [t, value] : llvm::zip(graph.initializer(), initValues))

@@ -193,6 +193,41 @@ int main(int argc, char **argv) {
   }
   importOptions.exposeIntermediates = !dumpIntermediates.empty();
 
+  // Inputs are read first: the importer may need the values of small
+  // integer inputs (shapes, axes) to compile static shapes.
+  std::vector<kiln_tensor> in(inputs.size()), out;
+  
+  auto freeAll = [&] {
+    for (kiln_tensor &t : in)
+      kiln_tensor_free(&t);
+    for (kiln_tensor &t : out)
+      kiln_tensor_free(&t);
+  };
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    std::memset(&in[i], 0, sizeof(kiln_tensor));
+    llvm::StringRef path = inputs[i];
+    kiln_status status = path.ends_with(".npy")
+                             ? kiln_npy_read(inputs[i].c_str(), &in[i])
+                             : kiln_tensorproto_read(inputs[i].c_str(), &in[i],
+                                                     nullptr, 0);
+    if (status != KILN_OK) {
+      freeAll();
+      return fail("cannot read input " + path + ": " + kiln_last_error());
+    }
+  }
+  for (size_t i = 0; i < in.size(); ++i) {
+    const kiln_tensor &t = in[i];
+    int64_t n = kiln_tensor_numel(&t);
+    if ((t.dtype != KILN_INT64 && t.dtype != KILN_INT32) || n > 64)
+      continue;
+    std::vector<int64_t> values;
+    for (int64_t k = 0; k < n; ++k)
+      values.push_back(t.dtype == KILN_INT64
+                           ? static_cast<const int64_t *>(t.data)[k]
+                           : static_cast<const int32_t *>(t.data)[k]);
+    importOptions.inputValues[i] = values;
+  }
+
   DialectRegistry registry;
   kiln::Pipeline::registerDialects(registry);
   MLIRContext context(registry);
@@ -308,25 +343,7 @@ int main(int argc, char **argv) {
     return fail("the compiled entry point has an unexpected number of "
                 "outputs");
 
-  std::vector<kiln_tensor> in(inputs.size()), out(info->num_outputs);
-  auto freeAll = [&] {
-    for (kiln_tensor &t : in)
-      kiln_tensor_free(&t);
-    for (kiln_tensor &t : out)
-      kiln_tensor_free(&t);
-  };
-  for (size_t i = 0; i < inputs.size(); ++i) {
-    std::memset(&in[i], 0, sizeof(kiln_tensor));
-    llvm::StringRef path = inputs[i];
-    kiln_status status = path.ends_with(".npy")
-                             ? kiln_npy_read(inputs[i].c_str(), &in[i])
-                             : kiln_tensorproto_read(inputs[i].c_str(), &in[i],
-                                                     nullptr, 0);
-    if (status != KILN_OK) {
-      freeAll();
-      return fail("cannot read input " + path + ": " + kiln_last_error());
-    }
-  }
+  out.resize(info->num_outputs);
   for (kiln_tensor &t : out)
     std::memset(&t, 0, sizeof(kiln_tensor));
   if (kiln_status status = kiln_run_entry(info, in.data(), out.data())) {
