@@ -292,11 +292,12 @@ LogicalResult importConvTranspose(Importer &im, const onnx::NodeProto &node) {
   if (outputShape || autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
     for (int i = 0; i < 2; ++i) {
       int64_t out = outputShape ? (*outputShape)[i] : in[i] * strides[i];
+      // A negative total (output_shape larger than the strides give) pads
+      // the output; the halves round down as in ONNX's reference.
       int64_t total = strides[i] * (in[i] - 1) + outPad[i] + eff[i] - out;
-      if (total < 0)
-        total = 0;
-      bool upper = autoPad != "SAME_LOWER" && autoPad != "NOTSET";
-      pads[i] = upper ? total / 2 : total - total / 2;
+      int64_t half = total >= 0 ? total / 2 : -((-total + 1) / 2);
+      bool upper = autoPad == "SAME_UPPER";
+      pads[i] = upper ? half : total - half;
       pads[2 + i] = total - pads[i];
     }
   } else if (autoPad == "VALID") {

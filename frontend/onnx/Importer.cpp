@@ -136,7 +136,8 @@ std::optional<SmallVector<int64_t>> Importer::knownInts(Value v) {
   if (given != argValues.end() &&
       isa<IntegerType>(typeOf(v).getElementType()) &&
       static_cast<int64_t>(given->second.size()) == typeOf(v).getNumElements())
-    return SmallVector<int64_t>(given->second.begin(), given->second.end());
+    return llvm::to_vector(llvm::map_range(
+        given->second, [](double x) { return static_cast<int64_t>(x); }));
   DenseElementsAttr attr;
   if (!v || !matchPattern(v, m_Constant(&attr)))
     return std::nullopt;
@@ -168,6 +169,10 @@ Importer::constantInts(const onnx::NodeProto &node, int i, StringRef what) {
 }
 
 std::optional<double> Importer::knownScalar(Value v) {
+  auto given = argValues.find(v);
+  if (given != argValues.end() && given->second.size() == 1 &&
+      typeOf(v).getNumElements() == 1)
+    return given->second[0];
   DenseElementsAttr attr;
   if (!v || !matchPattern(v, m_Constant(&attr)) || attr.getNumElements() != 1)
     return std::nullopt;

@@ -169,7 +169,7 @@ private:
   const onnx::NodeProto *currentNode = nullptr;
   llvm::StringMap<mlir::Value> values;
   /// Values of graph inputs given in ImportOptions::inputValues.
-  llvm::DenseMap<mlir::Value, std::vector<int64_t>> argValues;
+  llvm::DenseMap<mlir::Value, std::vector<double>> argValues;
   /// Values named by node outputs, in the order they were bound.
   std::vector<std::string> intermediates;
 };

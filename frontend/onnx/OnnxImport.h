@@ -28,12 +28,13 @@ struct ImportOptions {
   /// Shapes that replace the graph inputs' declared shapes, by input name;
   /// this is how dynamic dims get fixed.
   std::map<std::string, std::vector<int64_t>> inputShapes;
-  /// Values of integer graph inputs, by position among the inputs that are
+  /// Values of small graph inputs, by position among the inputs that are
   /// not initializers. Where an operator needs an input's values at compile
-  /// time (a Reshape's shape, Slice bounds, axes), it uses these: the model
+  /// time (a Reshape's shape, Slice bounds, axes, a Dropout ratio), it uses
+  /// these: the model
   /// is then compiled for exactly these values, and must be run with them
   /// (kiln-run passes the values of the input files it runs with).
-  std::map<unsigned, std::vector<int64_t>> inputValues;
+  std::map<unsigned, std::vector<double>> inputValues;
   /// Every value a node computes (not only the graph outputs) also becomes
   /// a result of the function, after the graph outputs, named by
   /// `kiln.name` with its ONNX value name.
