@@ -100,13 +100,10 @@ Importer::Importer(MLIRContext &context, const onnx::ModelProto &model,
 }
 
 InFlightDiagnostic Importer::error() {
+  // The location names the node; the message starts with its operator.
   InFlightDiagnostic diag = emitError(loc());
-  if (currentNode) {
-    std::string name = currentNode->name();
-    if (name.empty() && currentNode->output_size())
-      name = currentNode->output(0);
-    diag << currentNode->op_type() << " node '" << name << "': ";
-  }
+  if (currentNode)
+    diag << currentNode->op_type() << ": ";
   return diag;
 }
 
@@ -408,7 +405,7 @@ LogicalResult Importer::importNode(const onnx::NodeProto &node, int index) {
   builder.setLoc(NameLoc::get(StringAttr::get(&context, name), fileLoc));
   currentNode = &node;
   if (!node.domain().empty() && node.domain() != "ai.onnx")
-    return error() << "operator '" << node.op_type() << "' of domain '"
+    return emitError(loc()) << "operator '" << node.op_type() << "' of domain '"
                    << node.domain()
                    << "' is not supported (kiln imports the default ONNX "
                       "domain, opset "
@@ -420,8 +417,8 @@ LogicalResult Importer::importNode(const onnx::NodeProto &node, int index) {
                      << " of the graph)";
   auto it = opTable().find(node.op_type());
   if (it == opTable().end())
-    return error() << "unsupported ONNX operator '" << node.op_type()
-                   << "' (opset " << opsetVersion << ")";
+    return emitError(loc()) << "unsupported ONNX operator '" << node.op_type()
+                            << "' (opset " << opsetVersion << ")";
   if (failed(it->second(*this, node)))
     return failure();
   for (int i = 0; i < node.output_size(); ++i)
@@ -444,6 +441,16 @@ OwningOpRef<ModuleOp> Importer::run() {
   for (const onnx::TensorProto &t : graph.initializer())
     initializerNames.insert(t.name());
 
+  for (auto &given : options.inputShapes)
+    if (llvm::none_of(graph.input(), [&](const onnx::ValueInfoProto &in) {
+          return in.name() == given.first &&
+                 !initializerNames.contains(in.name());
+        })) {
+      emitError(fileLoc) << "--input-shape names '" << given.first
+                         << "', which is not an input of the graph";
+      return {};
+    }
+
   SmallVector<Type> argTypes;
   SmallVector<std::string> argNames;
   for (const onnx::ValueInfoProto &in : graph.input()) {
@@ -457,27 +464,24 @@ OwningOpRef<ModuleOp> Importer::run() {
     argTypes.push_back(*type);
     argNames.push_back(in.name());
   }
-  for (auto &given : options.inputShapes)
-    if (!llvm::is_contained(argNames, given.first)) {
-      emitError(fileLoc) << "--input-shape names '" << given.first
-                         << "', which is not an input of the graph";
-      return {};
-    }
 
   // Initializers: decoded first, so that a bad one is reported even when
   // they become arguments.
   SmallVector<DenseElementsAttr> initValues;
   for (const onnx::TensorProto &t : graph.initializer()) {
-    auto value =
-        decodeTensor(t, modelDir,
-                     NameLoc::get(StringAttr::get(&context, t.name()), fileLoc));
+    auto value = decodeTensor(t, modelDir, fileLoc);
     if (failed(value))
       return {};
     initValues.push_back(*value);
   }
+  // Float initializers are the parameters; integer ones (shapes, indices)
+  // stay constants even in a training build.
   unsigned numInputs = argTypes.size();
-  if (options.trainable)
-    for (auto [t, value] : llvm::zip(graph.initializer(), initValues)) {
+  auto isParameter = [&](DenseElementsAttr value) {
+    return options.trainable && isa<FloatType>(value.getElementType());
+  };
+  for (auto [t, value] : llvm::zip(graph.initializer(), initValues))
+    if (isParameter(value)) {
       argTypes.push_back(value.getType());
       argNames.push_back(t.name());
     }
@@ -497,8 +501,8 @@ OwningOpRef<ModuleOp> Importer::run() {
              given != options.inputValues.end())
       argValues[entry->getArgument(i)] = given->second;
   }
-  if (!options.trainable)
-    for (auto [t, value] : llvm::zip(graph.initializer(), initValues))
+  for (auto [t, value] : llvm::zip(graph.initializer(), initValues))
+    if (!isParameter(value))
       values[t.name()] = constant(value);
 
   for (auto [i, node] : llvm::enumerate(graph.node()))
@@ -526,6 +530,10 @@ OwningOpRef<ModuleOp> Importer::run() {
         resultNames.push_back(name);
       }
   func::ReturnOp::create(builder, results);
+  // Constants that folding left unused (a reshaped initializer's original).
+  for (Operation &op : llvm::make_early_inc_range(llvm::reverse(*entry)))
+    if (isa<ConstantOp>(op) && op.use_empty())
+      op.erase();
   func.setType(builder.getFunctionType(argTypes, ValueRange(results).getTypes()));
   for (auto [i, name] : llvm::enumerate(resultNames))
     func.setResultAttr(i, KilnDialect::getNameAttrName(),

@@ -22,8 +22,8 @@
 namespace kiln::onnx_import {
 
 struct ImportOptions {
-  /// Initializers become `{kiln.trainable}` arguments (after the graph
-  /// inputs, in initializer order) instead of constants.
+  /// Float initializers become `{kiln.trainable}` arguments (after the
+  /// graph inputs, in initializer order) instead of constants.
   bool trainable = false;
   /// Shapes that replace the graph inputs' declared shapes, by input name;
   /// this is how dynamic dims get fixed.

@@ -328,6 +328,19 @@ LogicalResult importSlice(Importer &im, const onnx::NodeProto &node) {
       reversed.push_back({axis, idx});
     }
   }
+  // An empty slice is an empty constant: nothing to read, and no slice
+  // whose offset points past the end reaches codegen.
+  SmallVector<int64_t> outShape;
+  for (int64_t i = 0; i < rank; ++i)
+    outShape.push_back(sliceLength(lo[i], hi[i], st[i]));
+  for (auto &[axis, idx] : reversed)
+    outShape[axis] = idx.size();
+  if (numElements(outShape) == 0) {
+    im.setOutput(node, 0,
+                 im.constant(DenseElementsAttr::get(type.clone(outShape),
+                                                    ArrayRef<Attribute>())));
+    return success();
+  }
   KILN_TRY(sliced, im.make<SliceOp>({*x}, {im.i64s("starts", lo),
                                            im.i64s("limits", hi),
                                            im.i64s("steps", st)}));

@@ -101,8 +101,8 @@ bool parseInputShape(llvm::StringRef spec, std::string &name,
   return true;
 }
 
-/// Prints diagnostics of imported models as "FILE: error: message" (the
-/// node is named in the message; ONNX files have no lines).
+/// Diagnostics of imported models print as "FILE: node 'NAME': error: ..."
+/// (ONNX files have no lines; the importer locates ops at their node).
 std::string locationText(Location loc) {
   if (auto flc = dyn_cast<FileLineColLoc>(loc)) {
     std::string s = flc.getFilename().str();
@@ -112,7 +112,8 @@ std::string locationText(Location loc) {
     return s;
   }
   if (auto name = dyn_cast<NameLoc>(loc))
-    return locationText(name.getChildLoc());
+    return locationText(name.getChildLoc()) + ": node '" +
+           name.getName().str() + "'";
   if (auto fused = dyn_cast<FusedLoc>(loc))
     if (!fused.getLocations().empty())
       return locationText(fused.getLocations().front());
@@ -218,14 +219,32 @@ int main(int argc, char **argv) {
   for (size_t i = 0; i < in.size(); ++i) {
     const kiln_tensor &t = in[i];
     int64_t n = kiln_tensor_numel(&t);
-    if ((t.dtype != KILN_INT64 && t.dtype != KILN_INT32) || n > 64)
+    if (n > 64)
       continue;
-    std::vector<int64_t> values;
-    for (int64_t k = 0; k < n; ++k)
-      values.push_back(t.dtype == KILN_INT64
-                           ? static_cast<const int64_t *>(t.data)[k]
-                           : static_cast<const int32_t *>(t.data)[k]);
-    importOptions.inputValues[i] = values;
+    std::vector<double> values;
+    for (int64_t k = 0; k < n; ++k) {
+      switch (t.dtype) {
+      case KILN_INT64:
+        values.push_back(static_cast<const int64_t *>(t.data)[k]);
+        break;
+      case KILN_INT32:
+        values.push_back(static_cast<const int32_t *>(t.data)[k]);
+        break;
+      case KILN_FLOAT:
+        values.push_back(static_cast<const float *>(t.data)[k]);
+        break;
+      case KILN_DOUBLE:
+        values.push_back(static_cast<const double *>(t.data)[k]);
+        break;
+      case KILN_BOOL:
+        values.push_back(static_cast<const uint8_t *>(t.data)[k]);
+        break;
+      default:
+        break;
+      }
+    }
+    if (static_cast<int64_t>(values.size()) == n)
+      importOptions.inputValues[i] = values;
   }
 
   DialectRegistry registry;
