@@ -20,10 +20,10 @@ namespace {
 
 /// The parts of an ONNX recurrence in kiln's layout.
 struct Recurrence {
-  Value x;           // [T, B, I]
-  Value w, r;        // [G*H, I], [G*H, H]
-  Value wb, rb;      // [G*H] each, or null
-  Value h0, c0;      // [B, H], or null
+  Value x;      // [T, B, I]
+  Value w, r;   // [G*H, I], [G*H, H]
+  Value wb, rb; // [G*H] each, or null
+  Value h0, c0; // [B, H], or null
   int64_t t, batch, hidden;
   bool batchFirst;
 };
@@ -100,8 +100,7 @@ FailureOr<Recurrence> readRecurrence(Importer &im, const onnx::NodeProto &node,
            failure();
   rec.hidden = wt.getDimSize(1) / gates;
   if (attrInt(node, "hidden_size", rec.hidden) != rec.hidden ||
-      rt.getDimSize(1) != gates * rec.hidden ||
-      rt.getDimSize(2) != rec.hidden)
+      rt.getDimSize(1) != gates * rec.hidden || rt.getDimSize(2) != rec.hidden)
     return im.error() << "hidden_size " << attrInt(node, "hidden_size", 0)
                       << " disagrees with W " << wt << " and R " << rt,
            failure();
@@ -112,8 +111,7 @@ FailureOr<Recurrence> readRecurrence(Importer &im, const onnx::NodeProto &node,
   rec.r = r2;
   if (Value b = im.input(node, 3)) {
     if (typeOf(b).getShape() != ArrayRef<int64_t>{1, 2 * gh})
-      return im.error() << "B must be [1, " << 2 * gh << "], got "
-                        << typeOf(b),
+      return im.error() << "B must be [1, " << 2 * gh << "], got " << typeOf(b),
              failure();
     KILN_TRY(b1, im.reshape(b, {2 * gh}));
     KILN_TRY(wb, im.make<SliceOp>({b1}, {im.i64s("starts", {0}),
@@ -156,8 +154,7 @@ FailureOr<Recurrence> readRecurrence(Importer &im, const onnx::NodeProto &node,
       return failure();
     rec.c0 = *c0;
     if (im.input(node, 7))
-      return im.error() << "peephole weights (P) are not supported",
-             failure();
+      return im.error() << "peephole weights (P) are not supported", failure();
   }
   return rec;
 }
@@ -170,8 +167,8 @@ LogicalResult bindOutputs(Importer &im, const onnx::NodeProto &node,
   if (Importer::hasOutput(node, 0)) {
     Value y = sequence;
     if (rec.batchFirst) {
-      KILN_TRY(bth, im.make<TransposeOp>({y}, {im.i64s("permutation",
-                                                       {1, 0, 2})}));
+      KILN_TRY(bth,
+               im.make<TransposeOp>({y}, {im.i64s("permutation", {1, 0, 2})}));
       KILN_TRY(y4, im.reshape(bth, {rec.batch, rec.t, 1, rec.hidden}));
       y = y4;
     } else {
@@ -198,8 +195,7 @@ NamedAttribute segments(Importer &im, ArrayRef<Value> optional) {
   SmallVector<int32_t> sizes = {1, 1, 1};
   for (Value v : optional)
     sizes.push_back(v ? 1 : 0);
-  return im.attr("operandSegmentSizes",
-                 im.b().getDenseI32ArrayAttr(sizes));
+  return im.attr("operandSegmentSizes", im.b().getDenseI32ArrayAttr(sizes));
 }
 
 SmallVector<Value> present(ArrayRef<Value> values) {
@@ -220,11 +216,11 @@ LogicalResult importRnn(Importer &im, const onnx::NodeProto &node) {
   SmallVector<Value> optional = {rec->wb, rec->rb, rec->h0};
   SmallVector<Value> operands =
       present({rec->x, rec->w, rec->r, rec->wb, rec->rb, rec->h0});
-  auto results = im.makeAll(
-      RnnOp::getOperationName(), operands,
-      {segments(im, optional),
-       im.attr("activation", im.b().getStringAttr(activation))},
-      2);
+  auto results =
+      im.makeAll(RnnOp::getOperationName(), operands,
+                 {segments(im, optional),
+                  im.attr("activation", im.b().getStringAttr(activation))},
+                 2);
   if (failed(results))
     return failure();
   return bindOutputs(im, node, *rec, (*results)[0], {(*results)[1]});
@@ -241,10 +237,9 @@ LogicalResult importLstm(Importer &im, const onnx::NodeProto &node) {
   KILN_TRY(wb, reorderGates(im, rec->wb, order, rec->hidden));
   KILN_TRY(rb, reorderGates(im, rec->rb, order, rec->hidden));
   SmallVector<Value> optional = {wb, rb, rec->h0, rec->c0};
-  auto results = im.makeAll(
-      LstmOp::getOperationName(),
-      present({rec->x, w, r, wb, rb, rec->h0, rec->c0}),
-      {segments(im, optional)}, 3);
+  auto results = im.makeAll(LstmOp::getOperationName(),
+                            present({rec->x, w, r, wb, rb, rec->h0, rec->c0}),
+                            {segments(im, optional)}, 3);
   if (failed(results))
     return failure();
   return bindOutputs(im, node, *rec, (*results)[0],
@@ -282,19 +277,19 @@ FailureOr<std::pair<Value, Value>> unrollGru(Importer &im,
   SmallVector<Value> rBlocks, rBias;
   for (int64_t g = 0; g < 3; ++g) {
     auto type = typeOf(rec.r);
-    KILN_TRY(rg, im.make<SliceOp>({rec.r},
-                                  {im.i64s("starts", {g * hsz, 0}),
-                                   im.i64s("limits", {(g + 1) * hsz,
-                                                      type.getDimSize(1)}),
-                                   im.i64s("steps", {1, 1})}));
+    KILN_TRY(rg, im.make<SliceOp>(
+                     {rec.r},
+                     {im.i64s("starts", {g * hsz, 0}),
+                      im.i64s("limits", {(g + 1) * hsz, type.getDimSize(1)}),
+                      im.i64s("steps", {1, 1})}));
     rBlocks.push_back(rg);
     if (rec.rb) {
       KILN_TRY(bg, block(rec.rb, g));
       rBias.push_back(bg);
     }
   }
-  Value h = rec.h0 ? rec.h0
-                   : im.b().zeros(RankedTensorType::get({b, hsz}, elt));
+  Value h =
+      rec.h0 ? rec.h0 : im.b().zeros(RankedTensorType::get({b, hsz}, elt));
   SmallVector<Value> outputs;
   auto project = [&](Value v, int64_t g) -> FailureOr<Value> {
     KILN_TRY(p, im.make<MatmulOp>({v, rBlocks[g]},
@@ -304,10 +299,10 @@ FailureOr<std::pair<Value, Value>> unrollGru(Importer &im,
     return im.make<AddOp>({p, rBias[g]});
   };
   for (int64_t t = 0; t < rec.t; ++t) {
-    KILN_TRY(xt3, im.make<SliceOp>({xSteps},
-                                   {im.i64s("starts", {t, 0, 0}),
-                                    im.i64s("limits", {t + 1, b, 3 * hsz}),
-                                    im.i64s("steps", {1, 1, 1})}));
+    KILN_TRY(xt3,
+             im.make<SliceOp>({xSteps}, {im.i64s("starts", {t, 0, 0}),
+                                         im.i64s("limits", {t + 1, b, 3 * hsz}),
+                                         im.i64s("steps", {1, 1, 1})}));
     KILN_TRY(xt, im.reshape(xt3, {b, 3 * hsz}));
     KILN_TRY(xz, block(xt, 0));
     KILN_TRY(xr, block(xt, 1));

@@ -63,8 +63,8 @@ FailureOr<Window> readWindow(Importer &im, const onnx::NodeProto &node,
     for (size_t i = 0; i < n; ++i) {
       int64_t out = (in[i] + w.strides[i] - 1) / w.strides[i];
       int64_t eff = (w.kernel[i] - 1) * w.dilations[i] + 1;
-      int64_t total = std::max<int64_t>(0, (out - 1) * w.strides[i] + eff -
-                                               in[i]);
+      int64_t total =
+          std::max<int64_t>(0, (out - 1) * w.strides[i] + eff - in[i]);
       int64_t small = total / 2, large = total - small;
       w.padBegin[i] = autoPad == "SAME_UPPER" ? small : large;
       w.padEnd[i] = autoPad == "SAME_UPPER" ? large : small;
@@ -109,14 +109,14 @@ FailureOr<Value> dropDim(Importer &im, Value x, int64_t at) {
 FailureOr<Value> strided(Importer &im, Value x, int64_t axis, int64_t start,
                          int64_t count, int64_t step) {
   auto type = typeOf(x);
-  SmallVector<int64_t> starts(type.getRank(), 0),
-      limits(type.getShape()), steps(type.getRank(), 1);
+  SmallVector<int64_t> starts(type.getRank(), 0), limits(type.getShape()),
+      steps(type.getRank(), 1);
   starts[axis] = start;
   limits[axis] = start + (count - 1) * step + 1;
   steps[axis] = step;
-  return im.make<SliceOp>({x}, {im.i64s("starts", starts),
-                                im.i64s("limits", limits),
-                                im.i64s("steps", steps)});
+  return im.make<SliceOp>({x},
+                          {im.i64s("starts", starts), im.i64s("limits", limits),
+                           im.i64s("steps", steps)});
 }
 
 /// Pads dim `axis` of x by low/high with `value`.
@@ -137,11 +137,10 @@ FailureOr<Value> conv2d(Importer &im, Value x, Value filter, Value bias,
   SmallVector<Value> operands = {x, filter};
   if (bias)
     operands.push_back(bias);
-  return im.make<Conv2DOp>(operands,
-                           {im.i64s("strides", w.strides),
-                            im.i64s("padding", padding2D(w)),
-                            im.i64s("dilations", w.dilations),
-                            im.i64("groups", groups)});
+  return im.make<Conv2DOp>(operands, {im.i64s("strides", w.strides),
+                                      im.i64s("padding", padding2D(w)),
+                                      im.i64s("dilations", w.dilations),
+                                      im.i64("groups", groups)});
 }
 
 /// 3-D convolution as a sum over the filter's depth of 2-D convolutions of
@@ -155,12 +154,11 @@ FailureOr<Value> conv3d(Importer &im, Value x, Value filter, Value bias,
   int64_t dp = typeOf(padded).getDimSize(2);
   int64_t od = (dp - w.dilations[0] * (kd - 1) - 1) / w.strides[0] + 1;
   if (od < 1)
-    return im.error() << "the filter does not fit the padded depth",
-           failure();
+    return im.error() << "the filter does not fit the padded depth", failure();
   KILN_TRY(ndchw, im.make<TransposeOp>(
                       {padded}, {im.i64s("permutation", {0, 2, 1, 3, 4})}));
-  KILN_TRY(slices, im.reshape(ndchw, {n * dp, c, xt.getDimSize(3),
-                                      xt.getDimSize(4)}));
+  KILN_TRY(slices,
+           im.reshape(ndchw, {n * dp, c, xt.getDimSize(3), xt.getDimSize(4)}));
   Window w2;
   w2.strides = {w.strides[1], w.strides[2]};
   w2.dilations = {w.dilations[1], w.dilations[2]};
@@ -186,8 +184,7 @@ FailureOr<Value> conv3d(Importer &im, Value x, Value filter, Value bias,
     KILN_TRY(s, im.make<AddOp>({sum, b5}));
     sum = s;
   }
-  return im.make<TransposeOp>({sum},
-                              {im.i64s("permutation", {0, 2, 1, 3, 4})});
+  return im.make<TransposeOp>({sum}, {im.i64s("permutation", {0, 2, 1, 3, 4})});
 }
 
 LogicalResult importConv(Importer &im, const onnx::NodeProto &node) {
@@ -263,21 +260,21 @@ LogicalResult importConvTranspose(Importer &im, const onnx::NodeProto &node) {
   if (ft.getDimSize(0) != c || c % groups)
     return im.error() << "filter " << typeOf(*fOr) << " does not fit input "
                       << typeOf(*xOr) << " with " << groups << " groups";
-  auto lift = [&](std::optional<SmallVector<int64_t>> v, int64_t fill)
-      -> std::optional<SmallVector<int64_t>> {
+  auto lift = [&](std::optional<SmallVector<int64_t>> v,
+                  int64_t fill) -> std::optional<SmallVector<int64_t>> {
     if (v && rank == 3)
       v->insert(v->begin(), fill);
     return v;
   };
   SmallVector<int64_t> kernel = {ft.getDimSize(2), ft.getDimSize(3)};
-  auto strides = lift(attrInts(node, "strides"), 1).value_or(
-      SmallVector<int64_t>{1, 1});
-  auto dilations = lift(attrInts(node, "dilations"), 1)
-                       .value_or(SmallVector<int64_t>{1, 1});
+  auto strides =
+      lift(attrInts(node, "strides"), 1).value_or(SmallVector<int64_t>{1, 1});
+  auto dilations =
+      lift(attrInts(node, "dilations"), 1).value_or(SmallVector<int64_t>{1, 1});
   auto outPad = lift(attrInts(node, "output_padding"), 0)
                     .value_or(SmallVector<int64_t>{0, 0});
-  auto pads = attrInts(node, "pads").value_or(
-      SmallVector<int64_t>(2 * (rank - 2), 0));
+  auto pads =
+      attrInts(node, "pads").value_or(SmallVector<int64_t>(2 * (rank - 2), 0));
   if (rank == 3 && pads.size() == 2)
     pads = {0, pads[0], 0, pads[1]};
   auto outputShape = lift(attrInts(node, "output_shape"), 1);
@@ -310,12 +307,12 @@ LogicalResult importConvTranspose(Importer &im, const onnx::NodeProto &node) {
   Value z = x;
   if (strides[0] > 1 || strides[1] > 1) {
     KILN_TRY(x6, im.reshape(x, {n, c, in[0], 1, in[1], 1}));
-    KILN_TRY(padded, im.make<PadOp>(
-                         {x6}, {im.i64s("low", {0, 0, 0, 0, 0, 0}),
-                                im.i64s("high", {0, 0, 0, strides[0] - 1, 0,
-                                                 strides[1] - 1})}));
-    KILN_TRY(x4, im.reshape(padded, {n, c, in[0] * strides[0],
-                                     in[1] * strides[1]}));
+    KILN_TRY(padded,
+             im.make<PadOp>({x6}, {im.i64s("low", {0, 0, 0, 0, 0, 0}),
+                                   im.i64s("high", {0, 0, 0, strides[0] - 1, 0,
+                                                    strides[1] - 1})}));
+    KILN_TRY(
+        x4, im.reshape(padded, {n, c, in[0] * strides[0], in[1] * strides[1]}));
     KILN_TRY(trimmed,
              im.make<SliceOp>(
                  {x4}, {im.i64s("starts", {0, 0, 0, 0}),
@@ -328,12 +325,13 @@ LogicalResult importConvTranspose(Importer &im, const onnx::NodeProto &node) {
   // negative amounts crop.
   SmallVector<int64_t> low(4, 0), high(4, 0), cropLow(4, 0), cropHigh(4, 0);
   for (int i = 0; i < 2; ++i) {
-    int64_t lo = eff[i] - 1 - pads[i], hi = eff[i] - 1 - pads[2 + i] + outPad[i];
+    int64_t lo = eff[i] - 1 - pads[i],
+            hi = eff[i] - 1 - pads[2 + i] + outPad[i];
     (lo >= 0 ? low[2 + i] : cropLow[2 + i]) = std::abs(lo);
     (hi >= 0 ? high[2 + i] : cropHigh[2 + i]) = std::abs(hi);
   }
-  KILN_TRY(bordered, im.make<PadOp>({z}, {im.i64s("low", low),
-                                          im.i64s("high", high)}));
+  KILN_TRY(bordered,
+           im.make<PadOp>({z}, {im.i64s("low", low), im.i64s("high", high)}));
   z = bordered;
   if (llvm::any_of(cropLow, [](int64_t v) { return v; }) ||
       llvm::any_of(cropHigh, [](int64_t v) { return v; })) {
@@ -348,12 +346,12 @@ LogicalResult importConvTranspose(Importer &im, const onnx::NodeProto &node) {
   // Filter [C, F/g, KH, KW] -> flipped -> [F, C/g, KH, KW] per group.
   KILN_TRY(flipH, flip(im, filter, 2));
   KILN_TRY(flipped, flip(im, flipH, 3));
-  KILN_TRY(grouped, im.reshape(flipped, {groups, c / groups, fg, kernel[0],
-                                         kernel[1]}));
+  KILN_TRY(grouped,
+           im.reshape(flipped, {groups, c / groups, fg, kernel[0], kernel[1]}));
   KILN_TRY(swapped, im.make<TransposeOp>(
                         {grouped}, {im.i64s("permutation", {0, 2, 1, 3, 4})}));
-  KILN_TRY(w, im.reshape(swapped, {groups * fg, c / groups, kernel[0],
-                                   kernel[1]}));
+  KILN_TRY(
+      w, im.reshape(swapped, {groups * fg, c / groups, kernel[0], kernel[1]}));
   Window win;
   win.strides = {1, 1};
   win.dilations = dilations;
@@ -408,8 +406,7 @@ FailureOr<Value> pool3d(Importer &im, bool isMax, Value x, const Window &w,
   int64_t dp = d + w.padBegin[0] + w.padEnd[0];
   int64_t od = (dp - w.dilations[0] * (w.kernel[0] - 1) - 1) / w.strides[0] + 1;
   if (od < 1)
-    return im.error() << "the window does not fit the padded depth",
-           failure();
+    return im.error() << "the window does not fit the padded depth", failure();
   Value acc;
   for (int64_t k = 0; k < w.kernel[0]; ++k) {
     KILN_TRY(s, strided(im, padded, 2, k * w.dilations[0], od, w.strides[0]));

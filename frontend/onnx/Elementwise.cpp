@@ -62,8 +62,7 @@ LogicalResult importPow(Importer &im, const onnx::NodeProto &node) {
   if (failed(aligned))
     return failure();
   Type baseType = typeOf(*base).getElementType();
-  Type computeType =
-      isa<FloatType>(baseType) ? baseType : im.b().getF64Type();
+  Type computeType = isa<FloatType>(baseType) ? baseType : im.b().getF64Type();
   auto x = im.cast(*base, computeType), y = im.cast(*aligned, computeType);
   if (failed(x) || failed(y))
     return failure();
@@ -170,9 +169,8 @@ LogicalResult importHardSigmoid(Importer &im, const onnx::NodeProto &node) {
   auto shifted = im.make<AddOp>({*scaled, im.scalarLike(*x, beta)});
   if (failed(shifted))
     return failure();
-  auto clipped = im.make<ClipOp>({*shifted},
-                                 {im.f32("min", 0.0), im.f32("max", 1.0)},
-                                 typeOf(*x));
+  auto clipped = im.make<ClipOp>(
+      {*shifted}, {im.f32("min", 0.0), im.f32("max", 1.0)}, typeOf(*x));
   if (failed(clipped))
     return failure();
   Value result = *clipped;

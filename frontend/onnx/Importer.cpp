@@ -31,8 +31,7 @@ const onnx::AttributeProto *findAttr(const onnx::NodeProto &node,
   return nullptr;
 }
 
-int64_t attrInt(const onnx::NodeProto &node, StringRef name,
-                int64_t fallback) {
+int64_t attrInt(const onnx::NodeProto &node, StringRef name, int64_t fallback) {
   const onnx::AttributeProto *a = findAttr(node, name);
   return a ? a->i() : fallback;
 }
@@ -291,10 +290,10 @@ Importer::makeAll(StringRef name, ValueRange operands,
       return failure();
     }
     SmallVector<Type> types;
-    if (failed(infer.inferReturnTypes(
-            &context, op->getLoc(), op->getOperands(),
-            op->getRawDictionaryAttrs(), op->getPropertiesStorage(),
-            op->getRegions(), types)) ||
+    if (failed(infer.inferReturnTypes(&context, op->getLoc(), op->getOperands(),
+                                      op->getRawDictionaryAttrs(),
+                                      op->getPropertiesStorage(),
+                                      op->getRegions(), types)) ||
         types.size() != op->getNumResults()) {
       op->erase();
       return failure();
@@ -321,9 +320,8 @@ Importer::makeAll(StringRef name, ValueRange operands,
   } else if (DenseElementsAttr value = foldSmallIntegerOp(op)) {
     results[0] = constant(value);
   }
-  if (op->use_empty() && llvm::none_of(results, [&](Value v) {
-        return v.getDefiningOp() == op;
-      }))
+  if (op->use_empty() &&
+      llvm::none_of(results, [&](Value v) { return v.getDefiningOp() == op; }))
     op->erase();
   return results;
 }
@@ -390,8 +388,8 @@ Importer::inputType(const onnx::ValueInfoProto &info) {
   for (int64_t d : shape) {
     if (d < 0 || d > (int64_t(1) << 40) ||
         (d && elements > (int64_t(1) << 40) / d))
-      return emitError(fileLoc) << "graph input '" << name
-                                << "' has an absurd size",
+      return emitError(fileLoc)
+                 << "graph input '" << name << "' has an absurd size",
              failure();
     elements *= d;
   }
@@ -405,11 +403,11 @@ LogicalResult Importer::importNode(const onnx::NodeProto &node, int index) {
   builder.setLoc(NameLoc::get(StringAttr::get(&context, name), fileLoc));
   currentNode = &node;
   if (!node.domain().empty() && node.domain() != "ai.onnx")
-    return emitError(loc()) << "operator '" << node.op_type() << "' of domain '"
-                   << node.domain()
-                   << "' is not supported (kiln imports the default ONNX "
-                      "domain, opset "
-                   << opsetVersion << ")";
+    return emitError(loc())
+           << "operator '" << node.op_type() << "' of domain '" << node.domain()
+           << "' is not supported (kiln imports the default ONNX "
+              "domain, opset "
+           << opsetVersion << ")";
   for (int i = 0; i < node.input_size(); ++i)
     if (!node.input(i).empty() && !values.count(node.input(i)))
       return error() << "input '" << node.input(i)
@@ -534,7 +532,8 @@ OwningOpRef<ModuleOp> Importer::run() {
   for (Operation &op : llvm::make_early_inc_range(llvm::reverse(*entry)))
     if (isa<ConstantOp>(op) && op.use_empty())
       op.erase();
-  func.setType(builder.getFunctionType(argTypes, ValueRange(results).getTypes()));
+  func.setType(
+      builder.getFunctionType(argTypes, ValueRange(results).getTypes()));
   for (auto [i, name] : llvm::enumerate(resultNames))
     func.setResultAttr(i, KilnDialect::getNameAttrName(),
                        builder.getStringAttr(name));
@@ -585,8 +584,7 @@ OwningOpRef<ModuleOp> importModel(MLIRContext &context, StringRef path,
         << "cannot read the model: " << buffer.getError().message();
     return {};
   }
-  return importModelBytes(context, (*buffer)->getBuffer(), path, options,
-                          info);
+  return importModelBytes(context, (*buffer)->getBuffer(), path, options, info);
 }
 
 } // namespace kiln::onnx_import

@@ -119,9 +119,9 @@ public:
   make(mlir::ValueRange operands,
        llvm::ArrayRef<mlir::NamedAttribute> attributes = {},
        mlir::Type resultType = {}) {
-    auto results = makeAll(OpTy::getOperationName(), operands, attributes, 1,
-                           resultType ? mlir::TypeRange(resultType)
-                                      : mlir::TypeRange());
+    auto results =
+        makeAll(OpTy::getOperationName(), operands, attributes, 1,
+                resultType ? mlir::TypeRange(resultType) : mlir::TypeRange());
     if (mlir::failed(results))
       return mlir::failure();
     return (*results)[0];
@@ -194,10 +194,10 @@ float attrFloat(const onnx::NodeProto &node, llvm::StringRef name,
 std::string attrString(const onnx::NodeProto &node, llvm::StringRef name,
                        llvm::StringRef fallback);
 /// Attribute `name` as a list of ints; nullopt when absent.
-std::optional<llvm::SmallVector<int64_t>>
-attrInts(const onnx::NodeProto &node, llvm::StringRef name);
-std::optional<llvm::SmallVector<float>>
-attrFloats(const onnx::NodeProto &node, llvm::StringRef name);
+std::optional<llvm::SmallVector<int64_t>> attrInts(const onnx::NodeProto &node,
+                                                   llvm::StringRef name);
+std::optional<llvm::SmallVector<float>> attrFloats(const onnx::NodeProto &node,
+                                                   llvm::StringRef name);
 
 /// The shape and element type of a value.
 inline mlir::RankedTensorType typeOf(mlir::Value v) {

@@ -21,8 +21,8 @@ FailureOr<Reduction> readReduction(Importer &im, const onnx::NodeProto &node) {
 /// kiln.nll_loss on log-probabilities `input`: the weighted mean divides by
 /// the sum of the targets' weights, and ignore_index drops labels, as ONNX
 /// specifies.
-FailureOr<Value> nllLoss(Importer &im, const onnx::NodeProto &node,
-                         Value input, Value target, Value weight) {
+FailureOr<Value> nllLoss(Importer &im, const onnx::NodeProto &node, Value input,
+                         Value target, Value weight) {
   auto reduction = readReduction(im, node);
   if (failed(reduction))
     return failure();
@@ -53,8 +53,7 @@ LogicalResult importSoftmaxCrossEntropy(Importer &im,
   if (failed(scores) || failed(labels))
     return failure();
   if (typeOf(*scores).getRank() < 2)
-    return im.error() << "scores must be [N, C, ...], got "
-                      << typeOf(*scores);
+    return im.error() << "scores must be [N, C, ...], got " << typeOf(*scores);
   KILN_TRY(logProb, im.make<LogSoftmaxOp>({*scores}, {im.i64("axis", 1)},
                                           typeOf(*scores)));
   KILN_TRY(loss, nllLoss(im, node, logProb, *labels, im.input(node, 2)));

@@ -30,14 +30,14 @@ LogicalResult importBatchNorm(Importer &im, const onnx::NodeProto &node) {
       if (Importer::hasOutput(node, i))
         return im.error() << "the training outputs (mean, var, saved "
                              "statistics) need training_mode";
-    KILN_TRY(y, im.make<BatchNormInferenceOp>(in, {im.f32("epsilon",
-                                                          epsilon)}));
+    KILN_TRY(y,
+             im.make<BatchNormInferenceOp>(in, {im.f32("epsilon", epsilon)}));
     im.setOutput(node, 0, y);
     return success();
   }
-  auto results = im.makeAll(BatchNormTrainingOp::getOperationName(),
-                            {in[0], in[1], in[2]},
-                            {im.f32("epsilon", epsilon)}, 3);
+  auto results =
+      im.makeAll(BatchNormTrainingOp::getOperationName(), {in[0], in[1], in[2]},
+                 {im.f32("epsilon", epsilon)}, 3);
   if (failed(results))
     return failure();
   float momentum = attrFloat(node, "momentum", 0.9f);
@@ -73,9 +73,9 @@ LogicalResult importLayerNorm(Importer &im, const onnx::NodeProto &node) {
   if (full && !Importer::hasOutput(node, 1) && !Importer::hasOutput(node, 2)) {
     if (!bias)
       bias = im.b().zeros(typeOf(*scale));
-    KILN_TRY(y, im.make<LayerNormOp>({*x, *scale, bias},
-                                     {im.i64("axis", *axis),
-                                      im.f32("epsilon", epsilon)}));
+    KILN_TRY(y, im.make<LayerNormOp>(
+                    {*x, *scale, bias},
+                    {im.i64("axis", *axis), im.f32("epsilon", epsilon)}));
     im.setOutput(node, 0, y);
     return success();
   }
@@ -141,10 +141,9 @@ LogicalResult importDropout(Importer &im, const onnx::NodeProto &node) {
     return success();
   }
   Value seed = im.ints({attrInt(node, "seed", 0)}, {});
-  auto results = im.makeAll(DropoutOp::getOperationName(), {*x, seed},
-                            {im.f32("ratio", ratio),
-                             im.boolean("training", true)},
-                            2);
+  auto results =
+      im.makeAll(DropoutOp::getOperationName(), {*x, seed},
+                 {im.f32("ratio", ratio), im.boolean("training", true)}, 2);
   if (failed(results))
     return failure();
   im.setOutput(node, 0, (*results)[0]);

@@ -58,10 +58,11 @@ mlir::OwningOpRef<mlir::ModuleOp> importModel(mlir::MLIRContext &context,
 
 /// Like importModel, from the bytes of a serialized ModelProto; external
 /// data is looked up in `modelDir`.
-mlir::OwningOpRef<mlir::ModuleOp>
-importModelBytes(mlir::MLIRContext &context, llvm::StringRef bytes,
-                 llvm::StringRef modelPath, const ImportOptions &options,
-                 ImportInfo *info = nullptr);
+mlir::OwningOpRef<mlir::ModuleOp> importModelBytes(mlir::MLIRContext &context,
+                                                   llvm::StringRef bytes,
+                                                   llvm::StringRef modelPath,
+                                                   const ImportOptions &options,
+                                                   ImportInfo *info = nullptr);
 
 /// A parameter's new value for export: dims and dtype as in the original
 /// initializer, data dense row-major in that dtype.

@@ -18,8 +18,8 @@ LogicalResult importReduce(Importer &im, const onnx::NodeProto &node) {
   if (failed(x))
     return failure();
   SmallVector<int64_t> axes;
-  bool axesAsInput = node.op_type() == "ReduceSum" ? im.opset() >= 13
-                                                   : im.opset() >= 18;
+  bool axesAsInput =
+      node.op_type() == "ReduceSum" ? im.opset() >= 13 : im.opset() >= 18;
   if (axesAsInput && im.input(node, 1)) {
     auto known = im.constantInts(node, 1, "axes");
     if (failed(known))
@@ -36,16 +36,15 @@ LogicalResult importReduce(Importer &im, const onnx::NodeProto &node) {
   for (int64_t &a : axes) {
     auto n = normalizeAxis(a, rank);
     if (!n)
-      return im.error() << "axis " << a << " is out of range for rank "
-                        << rank;
+      return im.error() << "axis " << a << " is out of range for rank " << rank;
     a = *n;
   }
   if (axes.empty())
     for (int64_t i = 0; i < rank; ++i)
       axes.push_back(i);
-  auto r = im.make<OpTy>({*x}, {im.i64s("axes", axes),
-                                im.boolean("keepdims",
-                                           attrInt(node, "keepdims", 1))});
+  auto r = im.make<OpTy>(
+      {*x}, {im.i64s("axes", axes),
+             im.boolean("keepdims", attrInt(node, "keepdims", 1))});
   if (failed(r))
     return failure();
   im.setOutput(node, 0, *r);
@@ -62,10 +61,10 @@ LogicalResult importArgMax(Importer &im, const onnx::NodeProto &node) {
     return im.error() << "axis " << attrInt(node, "axis", 0)
                       << " is out of range for rank " << rank;
   auto r = im.make<ArgMaxOp>(
-      {*x}, {im.i64("axis", *axis),
-             im.boolean("keepdims", attrInt(node, "keepdims", 1)),
-             im.boolean("select_last_index",
-                        attrInt(node, "select_last_index", 0))});
+      {*x},
+      {im.i64("axis", *axis),
+       im.boolean("keepdims", attrInt(node, "keepdims", 1)),
+       im.boolean("select_last_index", attrInt(node, "select_last_index", 0))});
   if (failed(r))
     return failure();
   im.setOutput(node, 0, *r);

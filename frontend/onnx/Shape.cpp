@@ -23,8 +23,7 @@ LogicalResult normalizeAxes(Importer &im, SmallVectorImpl<int64_t> &axes,
   for (int64_t &a : axes) {
     auto n = normalizeAxis(a, rank);
     if (!n)
-      return im.error() << "axis " << a << " is out of range for rank "
-                        << rank;
+      return im.error() << "axis " << a << " is out of range for rank " << rank;
     a = *n;
   }
   SmallVector<int64_t> sorted(axes.begin(), axes.end());
@@ -83,8 +82,7 @@ LogicalResult importReshape(Importer &im, const onnx::NodeProto &node) {
   if (inferred >= 0) {
     if (known == 0 || total % known)
       return im.error() << "cannot infer the -1 of shape ["
-                        << ArrayRef<int64_t>(**given) << "] for "
-                        << typeOf(*x);
+                        << ArrayRef<int64_t>(**given) << "] for " << typeOf(*x);
     shape[inferred] = total / known;
   }
   if (numElements(shape) != total)
@@ -127,8 +125,7 @@ LogicalResult importSqueeze(Importer &im, const onnx::NodeProto &node) {
       return failure();
     for (int64_t a : axes)
       if (in[a] != 1)
-        return im.error() << "cannot squeeze dim " << a << " of size "
-                          << in[a];
+        return im.error() << "cannot squeeze dim " << a << " of size " << in[a];
   } else {
     for (auto [i, d] : llvm::enumerate(in))
       if (d == 1)
@@ -238,8 +235,7 @@ LogicalResult importSplit(Importer &im, const onnx::NodeProto &node) {
     sum += s;
   }
   if (sum != dim)
-    return im.error() << "split sizes add up to " << sum << ", not dim "
-                      << dim;
+    return im.error() << "split sizes add up to " << sum << ", not dim " << dim;
   int64_t start = 0;
   for (auto [i, s] : llvm::enumerate(sizes)) {
     SmallVector<int64_t> starts(type.getRank(), 0), limits(type.getShape()),
@@ -341,9 +337,9 @@ LogicalResult importSlice(Importer &im, const onnx::NodeProto &node) {
                                                     ArrayRef<Attribute>())));
     return success();
   }
-  KILN_TRY(sliced, im.make<SliceOp>({*x}, {im.i64s("starts", lo),
-                                           im.i64s("limits", hi),
-                                           im.i64s("steps", st)}));
+  KILN_TRY(sliced,
+           im.make<SliceOp>({*x}, {im.i64s("starts", lo), im.i64s("limits", hi),
+                                   im.i64s("steps", st)}));
   Value result = sliced;
   for (auto &[axis, idx] : reversed) {
     KILN_TRY(g, im.make<GatherOp>({result, im.ints(idx, {(int64_t)idx.size()})},
@@ -464,18 +460,17 @@ LogicalResult importPad(Importer &im, const onnx::NodeProto &node) {
   }
   Value result = *x;
   if (crop) {
-    KILN_TRY(c, im.make<SliceOp>({result}, {im.i64s("starts", cropLo),
-                                            im.i64s("limits", cropHi),
-                                            im.i64s("steps",
-                                                    SmallVector<int64_t>(
-                                                        rank, 1))}));
+    KILN_TRY(
+        c, im.make<SliceOp>(
+               {result}, {im.i64s("starts", cropLo), im.i64s("limits", cropHi),
+                          im.i64s("steps", SmallVector<int64_t>(rank, 1))}));
     result = c;
   }
-  KILN_TRY(r, im.make<PadOp>(
-                  {result},
-                  {im.i64s("low", low), im.i64s("high", high),
-                   im.attr("mode", PadModeAttr::get(im.ctx(), padMode)),
-                   im.attr("value", im.b().getF64FloatAttr(value))}));
+  KILN_TRY(r,
+           im.make<PadOp>({result},
+                          {im.i64s("low", low), im.i64s("high", high),
+                           im.attr("mode", PadModeAttr::get(im.ctx(), padMode)),
+                           im.attr("value", im.b().getF64FloatAttr(value))}));
   im.setOutput(node, 0, r);
   return success();
 }

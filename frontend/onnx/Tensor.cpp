@@ -101,8 +101,7 @@ static FailureOr<std::string> readExternal(const onnx::TensorProto &tensor,
   if (length >= 0 && length != bytes)
     return emitError(loc) << "initializer '" << tensor.name()
                           << "': external data length " << length
-                          << " does not match its dims (" << bytes
-                          << " bytes)",
+                          << " does not match its dims (" << bytes << " bytes)",
            failure();
   uint64_t fileSize = 0;
   if (llvm::sys::fs::file_size(path, fileSize))
@@ -128,7 +127,9 @@ static FailureOr<std::string> readExternal(const onnx::TensorProto &tensor,
 FailureOr<DenseElementsAttr> decodeTensor(const onnx::TensorProto &tensor,
                                           StringRef modelDir, Location loc) {
   MLIRContext *ctx = loc.getContext();
-  auto fail = [&]() { return emitError(loc) << "tensor '" << tensor.name() << "': "; };
+  auto fail = [&]() {
+    return emitError(loc) << "tensor '" << tensor.name() << "': ";
+  };
   Type element = elementTypeOf(ctx, tensor.data_type());
   if (!element)
     return fail() << dtypeName(tensor.data_type())
@@ -142,8 +143,9 @@ FailureOr<DenseElementsAttr> decodeTensor(const onnx::TensorProto &tensor,
     // 2^32 elements is far beyond any model kiln compiles and keeps every
     // byte count below in range.
     if (d < 0 || (d && numel > (int64_t(1) << 32) / d))
-      return fail() << "dims [" << llvm::ArrayRef<int64_t>(shape) << (shape.empty() ? "" : ", ")
-                    << d << ", ...] are negative or absurdly large",
+      return fail() << "dims [" << llvm::ArrayRef<int64_t>(shape)
+                    << (shape.empty() ? "" : ", ") << d
+                    << ", ...] are negative or absurdly large",
              failure();
     numel *= d;
     shape.push_back(d);
@@ -196,7 +198,8 @@ FailureOr<DenseElementsAttr> decodeTensor(const onnx::TensorProto &tensor,
   case onnx::TensorProto::FLOAT: {
     if (tensor.float_data_size() != numel)
       return sizeError(tensor.float_data_size());
-    SmallVector<float> v(tensor.float_data().begin(), tensor.float_data().end());
+    SmallVector<float> v(tensor.float_data().begin(),
+                         tensor.float_data().end());
     return DenseElementsAttr::get(type, ArrayRef<float>(v));
   }
   case onnx::TensorProto::DOUBLE: {

@@ -12,8 +12,8 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
-#include "llvm/Support/FileSystem.h"
 #include "onnx/onnx_pb.h"
+#include "llvm/Support/FileSystem.h"
 
 #include <gtest/gtest.h>
 
@@ -135,10 +135,9 @@ TEST(OnnxExport, RefusesMismatchedValues) {
   EXPECT_FALSE(exportInitializers(
       in, out, {{"w", floats({3, 2}, {0, 0, 0, 0, 0, 0})}}, error));
   EXPECT_NE(error.find("shape or dtype differs"), std::string::npos) << error;
-  EXPECT_FALSE(exportInitializers(in, out, {{"w", floats({2, 3}, {0, 0})}},
-                                  error));
-  EXPECT_NE(error.find("has 8 bytes, expected 24"), std::string::npos)
-      << error;
+  EXPECT_FALSE(
+      exportInitializers(in, out, {{"w", floats({2, 3}, {0, 0})}}, error));
+  EXPECT_NE(error.find("has 8 bytes, expected 24"), std::string::npos) << error;
   EXPECT_FALSE(exportInitializers(
       in, out, {{"nope", floats({2, 3}, {0, 0, 0, 0, 0, 0})}}, error));
   EXPECT_NE(error.find("no initializer named 'nope'"), std::string::npos)

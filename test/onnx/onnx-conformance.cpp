@@ -171,8 +171,7 @@ std::string compare(const std::string &expectedPath,
     return "cannot read expected " + expectedPath + ": " + kiln_last_error();
   if (kiln_tensorproto_read(actualPath.c_str(), &a, nullptr, 0) != KILN_OK) {
     kiln_tensor_free(&e);
-    return "cannot read kiln's output " + actualPath + ": " +
-           kiln_last_error();
+    return "cannot read kiln's output " + actualPath + ": " + kiln_last_error();
   }
   std::string why;
   bool sameShape = e.rank == a.rank;
@@ -277,8 +276,8 @@ bool startJob(Job &job, const Options &opts) {
   posix_spawn_file_actions_addopen(&actions, 1, job.log.c_str(),
                                    O_WRONLY | O_CREAT | O_TRUNC, 0644);
   posix_spawn_file_actions_adddup2(&actions, 1, 2);
-  int rc = posix_spawn(&job.pid, argv[0], &actions, nullptr, argv.data(),
-                       environ);
+  int rc =
+      posix_spawn(&job.pid, argv[0], &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   job.start = std::chrono::steady_clock::now();
   if (rc != 0) {
@@ -499,8 +498,8 @@ int main(int argc, char **argv) {
     std::ofstream out(opts.writeExpected);
     for (const std::string &test : tests)
       if (testFailure.count(test)) {
-        std::string reason = expected.count(test) ? expected[test]
-                                                  : testFailure[test];
+        std::string reason =
+            expected.count(test) ? expected[test] : testFailure[test];
         out << test << " " << reason << "\n";
       }
   }

@@ -71,8 +71,9 @@ cl::opt<std::string> entryName("entry",
                                cl::desc("Entry point of a .mlir model "
                                         "(default: the first)"),
                                cl::cat(category));
-cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimization level (0-3, "
-                                         "default 2)"),
+cl::opt<unsigned> optLevel("O",
+                           cl::desc("LLVM optimization level (0-3, "
+                                    "default 2)"),
                            cl::Prefix, cl::init(2), cl::cat(category));
 cl::opt<bool> printImport("print-import",
                           cl::desc("Print the imported kiln IR and stop"),
@@ -153,9 +154,9 @@ bool writeTensor(const std::string &dir, const std::string &stem,
   bool npy = outputFormat == "npy";
   llvm::SmallString<256> path(dir);
   llvm::sys::path::append(path, stem + (npy ? ".npy" : ".pb"));
-  kiln_status status = npy ? kiln_npy_write(path.c_str(), &t)
-                           : kiln_tensorproto_write(path.c_str(), &t,
-                                                    name.c_str());
+  kiln_status status =
+      npy ? kiln_npy_write(path.c_str(), &t)
+          : kiln_tensorproto_write(path.c_str(), &t, name.c_str());
   if (status != KILN_OK) {
     fail("cannot write " + path + ": " + kiln_last_error());
     return false;
@@ -197,7 +198,7 @@ int main(int argc, char **argv) {
   // Inputs are read first: the importer may need the values of small
   // integer inputs (shapes, axes) to compile static shapes.
   std::vector<kiln_tensor> in(inputs.size()), out;
-  
+
   auto freeAll = [&] {
     for (kiln_tensor &t : in)
       kiln_tensor_free(&t);
@@ -207,10 +208,10 @@ int main(int argc, char **argv) {
   for (size_t i = 0; i < inputs.size(); ++i) {
     std::memset(&in[i], 0, sizeof(kiln_tensor));
     llvm::StringRef path = inputs[i];
-    kiln_status status = path.ends_with(".npy")
-                             ? kiln_npy_read(inputs[i].c_str(), &in[i])
-                             : kiln_tensorproto_read(inputs[i].c_str(), &in[i],
-                                                     nullptr, 0);
+    kiln_status status =
+        path.ends_with(".npy")
+            ? kiln_npy_read(inputs[i].c_str(), &in[i])
+            : kiln_tensorproto_read(inputs[i].c_str(), &in[i], nullptr, 0);
     if (status != KILN_OK) {
       freeAll();
       return fail("cannot read input " + path + ": " + kiln_last_error());
@@ -280,7 +281,7 @@ int main(int argc, char **argv) {
     });
     importOptions.functionName = "model";
     module = kiln::onnx_import::importModel(context, modelFile, importOptions,
-                                             &importInfo);
+                                            &importInfo);
     if (!module)
       return 1;
     entry = "model";
