@@ -439,13 +439,67 @@ FailureOr<Value> pool3d(Importer &im, bool isMax, Value x, const Window &w,
   return im.make<MulOp>({acc, factors});
 }
 
+/// MaxPool's Indices output for a 2-D pool: the row-major flat index into
+/// the input of each window's first maximum. Every window offset (kh, kw)
+/// slices the padded input and a padded tensor of flat indices with the
+/// pool's strides; where the slice equals the pooled maximum, its index is
+/// a candidate, and the smallest candidate wins.
+FailureOr<Value> maxPoolIndices(Importer &im, Value x, Value pooled,
+                                const Window &w, bool columnMajor) {
+  auto xt = typeOf(x);
+  int64_t n = xt.getDimSize(0), c = xt.getDimSize(1), h = xt.getDimSize(2),
+          wd = xt.getDimSize(3);
+  int64_t oh = typeOf(pooled).getDimSize(2), ow = typeOf(pooled).getDimSize(3);
+  SmallVector<int64_t> flat;
+  for (int64_t i = 0; i < n * c; ++i)
+    for (int64_t y = 0; y < h; ++y)
+      for (int64_t z = 0; z < wd; ++z)
+        flat.push_back(columnMajor ? i * h * wd + z * h + y
+                                   : (i * h + y) * wd + z);
+  Value indices = im.ints(flat, xt.getShape());
+  int64_t big = n * c * h * wd;
+  // Padding beyond ceil_mode's last window is covered by the high side.
+  SmallVector<int64_t> low = {0, 0, w.padBegin[0], w.padBegin[1]};
+  SmallVector<int64_t> high = {0, 0, w.padEnd[0] + w.strides[0] * w.kernel[0],
+                               w.padEnd[1] + w.strides[1] * w.kernel[1]};
+  auto pad = [&](Value v, double fill) {
+    return im.make<PadOp>({v},
+                          {im.i64s("low", low), im.i64s("high", high),
+                           im.attr("value", im.b().getF64FloatAttr(fill))});
+  };
+  KILN_TRY(px, pad(x, -std::numeric_limits<double>::infinity()));
+  KILN_TRY(pi, pad(indices, static_cast<double>(big)));
+  Value best;
+  for (int64_t kh = 0; kh < w.kernel[0]; ++kh)
+    for (int64_t kw = 0; kw < w.kernel[1]; ++kw) {
+      SmallVector<int64_t> starts = {0, 0, kh * w.dilations[0],
+                                     kw * w.dilations[1]};
+      SmallVector<int64_t> limits = {n, c,
+                                     starts[2] + (oh - 1) * w.strides[0] + 1,
+                                     starts[3] + (ow - 1) * w.strides[1] + 1};
+      SmallVector<NamedAttribute> attrs = {
+          im.i64s("starts", starts), im.i64s("limits", limits),
+          im.i64s("steps", {1, 1, w.strides[0], w.strides[1]})};
+      KILN_TRY(xs, im.make<SliceOp>({px}, attrs));
+      KILN_TRY(is, im.make<SliceOp>({pi}, attrs));
+      KILN_TRY(match, im.make<EqOp>({xs, pooled}));
+      KILN_TRY(candidate, im.make<SelectOp>({match, is, im.ints({big}, {})}));
+      if (!best) {
+        best = candidate;
+        continue;
+      }
+      KILN_TRY(m, im.make<MinOp>({best, candidate}));
+      best = m;
+    }
+  return best;
+}
+
 LogicalResult importPool(Importer &im, const onnx::NodeProto &node) {
   auto xOr = im.required(node, 0);
   if (failed(xOr))
     return failure();
-  if (Importer::hasOutput(node, 1))
-    return im.error() << "the Indices output of MaxPool is not supported";
   bool isMax = node.op_type() == "MaxPool";
+  bool wantIndices = Importer::hasOutput(node, 1);
   Value x = *xOr;
   auto xt = typeOf(x);
   int64_t rank = xt.getRank();
@@ -458,9 +512,17 @@ LogicalResult importPool(Importer &im, const onnx::NodeProto &node) {
     return im.error() << "dilated average pooling is not supported";
   bool countIncludePad = attrInt(node, "count_include_pad", 0);
   Value result;
+  if (wantIndices && (!isMax || rank != 4))
+    return im.error() << "the Indices output is supported for 2-D MaxPool "
+                         "only";
   if (rank == 4) {
     KILN_TRY(y, pool2d(im, isMax, x, *w, countIncludePad));
     result = y;
+    if (wantIndices) {
+      KILN_TRY(indices,
+               maxPoolIndices(im, x, y, *w, attrInt(node, "storage_order", 0)));
+      im.setOutput(node, 1, indices);
+    }
   } else if (rank == 3) {
     KILN_TRY(x4, insertUnitDim(im, x, 2));
     KILN_TRY(y, pool2d(im, isMax, x4, as2D(*w), countIncludePad));
