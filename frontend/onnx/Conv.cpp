@@ -205,6 +205,8 @@ LogicalResult importConv(Importer &im, const onnx::NodeProto &node) {
     if (w->kernel[i] != ft.getDimSize(2 + i))
       return im.error() << "kernel_shape disagrees with the filter " << ft;
   int64_t groups = attrInt(node, "group", 1);
+  if (groups < 1)
+    return im.error() << "group must be positive, got " << groups;
   Value result;
   if (rank == 4) {
     KILN_TRY(y, conv2d(im, *x, *filter, bias, *w, groups));
@@ -256,6 +258,8 @@ LogicalResult importConvTranspose(Importer &im, const onnx::NodeProto &node) {
   }
   auto xt = typeOf(x), ft = typeOf(filter);
   int64_t groups = attrInt(node, "group", 1);
+  if (groups < 1)
+    return im.error() << "group must be positive, got " << groups;
   int64_t c = xt.getDimSize(1), fg = ft.getDimSize(1);
   if (ft.getDimSize(0) != c || c % groups)
     return im.error() << "filter " << typeOf(*fOr) << " does not fit input "
@@ -283,6 +287,10 @@ LogicalResult importConvTranspose(Importer &im, const onnx::NodeProto &node) {
       pads.size() != 4 || (outputShape && outputShape->size() != 2))
     return im.error() << "strides, dilations, output_padding, pads and "
                          "output_shape need one entry per spatial dim";
+  for (int i = 0; i < 2; ++i)
+    if (strides[i] < 1 || dilations[i] < 1 || outPad[i] < 0)
+      return im.error() << "strides and dilations must be positive and "
+                           "output_padding non-negative";
   SmallVector<int64_t> eff(2), in = {xt.getDimSize(2), xt.getDimSize(3)};
   for (int i = 0; i < 2; ++i)
     eff[i] = (kernel[i] - 1) * dilations[i] + 1;
@@ -450,6 +458,11 @@ FailureOr<Value> maxPoolIndices(Importer &im, Value x, Value pooled,
   int64_t n = xt.getDimSize(0), c = xt.getDimSize(1), h = xt.getDimSize(2),
           wd = xt.getDimSize(3);
   int64_t oh = typeOf(pooled).getDimSize(2), ow = typeOf(pooled).getDimSize(3);
+  // The flat indices are a constant as large as the input.
+  if (xt.getNumElements() > (int64_t(1) << 24))
+    return im.error() << "the Indices output is supported for inputs of up "
+                         "to 2^24 elements",
+           failure();
   SmallVector<int64_t> flat;
   for (int64_t i = 0; i < n * c; ++i)
     for (int64_t y = 0; y < h; ++y)
