@@ -6,8 +6,8 @@
 // input and hidden halves, and the gate blocks reordered (ONNX stacks LSTM
 // gates as i, o, f, c and GRU gates as z, r, h; kiln as i, f, c, o and
 // r, z, n). ONNX's default GRU (linear_before_reset = 0) applies the reset
-// gate before the hidden projection, unlike kiln.gru, so it is unrolled here
-// into kiln ops.
+// gate before the hidden projection, unlike kiln.gru, and kiln.lstm has no
+// peepholes: those two are unrolled here into kiln ops.
 //
 //===----------------------------------------------------------------------===//
 
@@ -20,10 +20,11 @@ namespace {
 
 /// The parts of an ONNX recurrence in kiln's layout.
 struct Recurrence {
-  Value x;      // [T, B, I]
-  Value w, r;   // [G*H, I], [G*H, H]
-  Value wb, rb; // [G*H] each, or null
-  Value h0, c0; // [B, H], or null
+  Value x;         // [T, B, I]
+  Value w, r;      // [G*H, I], [G*H, H]
+  Value wb, rb;    // [G*H] each, or null
+  Value h0, c0;    // [B, H], or null
+  Value peepholes; // [3*H] (i, o, f), or null
   int64_t t, batch, hidden;
   bool batchFirst;
 };
@@ -153,8 +154,14 @@ FailureOr<Recurrence> readRecurrence(Importer &im, const onnx::NodeProto &node,
     if (failed(c0))
       return failure();
     rec.c0 = *c0;
-    if (im.input(node, 7))
-      return im.error() << "peephole weights (P) are not supported", failure();
+    if (Value p = im.input(node, 7)) {
+      if (typeOf(p).getShape() != ArrayRef<int64_t>{1, 3 * rec.hidden})
+        return im.error() << "P must be [1, " << 3 * rec.hidden << "], got "
+                          << typeOf(p),
+               failure();
+      KILN_TRY(p1, im.reshape(p, {3 * rec.hidden}));
+      rec.peepholes = p1;
+    }
   }
   return rec;
 }
@@ -226,10 +233,93 @@ LogicalResult importRnn(Importer &im, const onnx::NodeProto &node) {
   return bindOutputs(im, node, *rec, (*results)[0], {(*results)[1]});
 }
 
+/// Elements [g * size, (g + 1) * size) of v's last dim.
+FailureOr<Value> lastDimBlock(Importer &im, Value v, int64_t g, int64_t size) {
+  auto type = typeOf(v);
+  SmallVector<int64_t> starts(type.getRank(), 0), limits(type.getShape()),
+      steps(type.getRank(), 1);
+  starts.back() = g * size;
+  limits.back() = (g + 1) * size;
+  return im.make<SliceOp>({v},
+                          {im.i64s("starts", starts), im.i64s("limits", limits),
+                           im.i64s("steps", steps)});
+}
+
+/// An LSTM with peepholes (kiln.lstm has none), unrolled over time in
+/// ONNX's form: i and f see c_{t-1} through P_i and P_f, o sees c_t
+/// through P_o.
+FailureOr<std::tuple<Value, Value, Value>> unrollLstm(Importer &im,
+                                                      const Recurrence &rec) {
+  int64_t hsz = rec.hidden, b = rec.batch;
+  Type elt = typeOf(rec.x).getElementType();
+  int64_t inSize = typeOf(rec.x).getDimSize(2);
+  KILN_TRY(flat, im.reshape(rec.x, {rec.t * b, inSize}));
+  KILN_TRY(xw, im.make<MatmulOp>({flat, rec.w},
+                                 {im.boolean("transpose_rhs", true)}));
+  Value xProj = xw;
+  if (rec.wb) {
+    KILN_TRY(withW, im.make<AddOp>({xProj, rec.wb}));
+    KILN_TRY(withR, im.make<AddOp>({withW, rec.rb}));
+    xProj = withR;
+  }
+  KILN_TRY(xSteps, im.reshape(xProj, {rec.t, b, 4 * hsz}));
+  SmallVector<Value> p;
+  for (int64_t g = 0; g < 3; ++g) {
+    KILN_TRY(pg, lastDimBlock(im, rec.peepholes, g, hsz));
+    p.push_back(pg);
+  }
+  auto zeros = im.b().zeros(RankedTensorType::get({b, hsz}, elt));
+  Value h = rec.h0 ? rec.h0 : zeros, c = rec.c0 ? rec.c0 : zeros;
+  SmallVector<Value> outputs;
+  for (int64_t t = 0; t < rec.t; ++t) {
+    KILN_TRY(xt3,
+             im.make<SliceOp>({xSteps}, {im.i64s("starts", {t, 0, 0}),
+                                         im.i64s("limits", {t + 1, b, 4 * hsz}),
+                                         im.i64s("steps", {1, 1, 1})}));
+    KILN_TRY(xt, im.reshape(xt3, {b, 4 * hsz}));
+    KILN_TRY(
+        hr, im.make<MatmulOp>({h, rec.r}, {im.boolean("transpose_rhs", true)}));
+    KILN_TRY(pre, im.make<AddOp>({xt, hr}));
+    // Blocks in ONNX order: i, o, f, c.
+    KILN_TRY(iPre, lastDimBlock(im, pre, 0, hsz));
+    KILN_TRY(oPre, lastDimBlock(im, pre, 1, hsz));
+    KILN_TRY(fPre, lastDimBlock(im, pre, 2, hsz));
+    KILN_TRY(cPre, lastDimBlock(im, pre, 3, hsz));
+    KILN_TRY(pic, im.make<MulOp>({p[0], c}));
+    KILN_TRY(pfc, im.make<MulOp>({p[2], c}));
+    KILN_TRY(iIn, im.make<AddOp>({iPre, pic}));
+    KILN_TRY(fIn, im.make<AddOp>({fPre, pfc}));
+    KILN_TRY(i, im.make<SigmoidOp>({iIn}, {}, typeOf(iIn)));
+    KILN_TRY(f, im.make<SigmoidOp>({fIn}, {}, typeOf(fIn)));
+    KILN_TRY(g, im.make<TanhOp>({cPre}, {}, typeOf(cPre)));
+    KILN_TRY(fc, im.make<MulOp>({f, c}));
+    KILN_TRY(ig, im.make<MulOp>({i, g}));
+    KILN_TRY(cNext, im.make<AddOp>({fc, ig}));
+    c = cNext;
+    KILN_TRY(poc, im.make<MulOp>({p[1], c}));
+    KILN_TRY(oIn, im.make<AddOp>({oPre, poc}));
+    KILN_TRY(o, im.make<SigmoidOp>({oIn}, {}, typeOf(oIn)));
+    KILN_TRY(tc, im.make<TanhOp>({c}, {}, typeOf(c)));
+    KILN_TRY(hNext, im.make<MulOp>({o, tc}));
+    h = hNext;
+    KILN_TRY(h3, im.reshape(h, {1, b, hsz}));
+    outputs.push_back(h3);
+  }
+  KILN_TRY(sequence, im.make<ConcatOp>(outputs, {im.i64("axis", 0)}));
+  return std::make_tuple(sequence, h, c);
+}
+
 LogicalResult importLstm(Importer &im, const onnx::NodeProto &node) {
   auto rec = readRecurrence(im, node, 4, {"Sigmoid", "Tanh", "Tanh"});
   if (failed(rec))
     return failure();
+  if (rec->peepholes) {
+    auto unrolled = unrollLstm(im, *rec);
+    if (failed(unrolled))
+      return failure();
+    auto [sequence, h, c] = *unrolled;
+    return bindOutputs(im, node, *rec, sequence, {h, c});
+  }
   // ONNX i, o, f, c -> kiln i, f, c, o.
   SmallVector<int64_t> order = {0, 2, 3, 1};
   KILN_TRY(w, reorderGates(im, rec->w, order, rec->hidden));
