@@ -237,65 +237,70 @@ FailureOr<Value> flip(Importer &im, Value x, int64_t axis) {
   return im.make<GatherOp>({x, im.ints(idx, {n})}, {im.i64("axis", axis)});
 }
 
-/// ConvTranspose (2-D, and 1-D through it): the input with stride - 1 zeros
-/// between elements, padded by (effective kernel - 1 - pad) on each side
-/// (plus output_padding at the end), convolved with the spatially flipped
-/// filter whose in/out channels are swapped within each group.
+/// ConvTranspose (2-D and 3-D, and 1-D through 2-D): the input with
+/// stride - 1 zeros between elements, padded by (effective kernel - 1 - pad)
+/// on each side (plus output_padding at the end), convolved with the
+/// spatially flipped filter whose in/out channels are swapped within each
+/// group.
 LogicalResult importConvTranspose(Importer &im, const onnx::NodeProto &node) {
   auto xOr = im.required(node, 0), fOr = im.required(node, 1);
   if (failed(xOr) || failed(fOr))
     return failure();
   Value x = *xOr, filter = *fOr, bias = im.input(node, 2);
   int64_t rank = typeOf(x).getRank();
-  if ((rank != 3 && rank != 4) || typeOf(filter).getRank() != rank)
-    return im.error() << "only 1-D and 2-D ConvTranspose are supported, got "
-                      << typeOf(x) << " and filter " << typeOf(filter);
-  if (rank == 3) {
+  if (rank < 3 || rank > 5 || typeOf(filter).getRank() != rank)
+    return im.error() << "input and filter must both be 3-D, 4-D or 5-D, got "
+                      << typeOf(x) << " and " << typeOf(filter);
+  bool lifted = rank == 3;
+  if (lifted) {
     KILN_TRY(x4, insertUnitDim(im, x, 2));
     KILN_TRY(f4, insertUnitDim(im, filter, 2));
     x = x4;
     filter = f4;
+    rank = 4;
   }
+  int64_t k = rank - 2;
   auto xt = typeOf(x), ft = typeOf(filter);
   int64_t groups = attrInt(node, "group", 1);
   if (groups < 1)
     return im.error() << "group must be positive, got " << groups;
-  int64_t c = xt.getDimSize(1), fg = ft.getDimSize(1);
+  int64_t n = xt.getDimSize(0), c = xt.getDimSize(1), fg = ft.getDimSize(1);
   if (ft.getDimSize(0) != c || c % groups)
     return im.error() << "filter " << typeOf(*fOr) << " does not fit input "
                       << typeOf(*xOr) << " with " << groups << " groups";
   auto lift = [&](std::optional<SmallVector<int64_t>> v,
                   int64_t fill) -> std::optional<SmallVector<int64_t>> {
-    if (v && rank == 3)
+    if (v && lifted)
       v->insert(v->begin(), fill);
     return v;
   };
-  SmallVector<int64_t> kernel = {ft.getDimSize(2), ft.getDimSize(3)};
+  SmallVector<int64_t> kernel(ft.getShape().drop_front(2));
+  SmallVector<int64_t> in(xt.getShape().drop_front(2));
   auto strides =
-      lift(attrInts(node, "strides"), 1).value_or(SmallVector<int64_t>{1, 1});
+      lift(attrInts(node, "strides"), 1).value_or(SmallVector<int64_t>(k, 1));
   auto dilations =
-      lift(attrInts(node, "dilations"), 1).value_or(SmallVector<int64_t>{1, 1});
+      lift(attrInts(node, "dilations"), 1).value_or(SmallVector<int64_t>(k, 1));
   auto outPad = lift(attrInts(node, "output_padding"), 0)
-                    .value_or(SmallVector<int64_t>{0, 0});
-  auto pads =
-      attrInts(node, "pads").value_or(SmallVector<int64_t>(2 * (rank - 2), 0));
-  if (rank == 3 && pads.size() == 2)
+                    .value_or(SmallVector<int64_t>(k, 0));
+  auto pads = attrInts(node, "pads").value_or(SmallVector<int64_t>(2 * k, 0));
+  if (lifted && pads.size() == 2)
     pads = {0, pads[0], 0, pads[1]};
   auto outputShape = lift(attrInts(node, "output_shape"), 1);
   std::string autoPad = attrString(node, "auto_pad", "NOTSET");
-  if (strides.size() != 2 || dilations.size() != 2 || outPad.size() != 2 ||
-      pads.size() != 4 || (outputShape && outputShape->size() != 2))
+  if ((int64_t)strides.size() != k || (int64_t)dilations.size() != k ||
+      (int64_t)outPad.size() != k || (int64_t)pads.size() != 2 * k ||
+      (outputShape && (int64_t)outputShape->size() != k))
     return im.error() << "strides, dilations, output_padding, pads and "
                          "output_shape need one entry per spatial dim";
-  for (int i = 0; i < 2; ++i)
+  for (int64_t i = 0; i < k; ++i)
     if (strides[i] < 1 || dilations[i] < 1 || outPad[i] < 0)
       return im.error() << "strides and dilations must be positive and "
                            "output_padding non-negative";
-  SmallVector<int64_t> eff(2), in = {xt.getDimSize(2), xt.getDimSize(3)};
-  for (int i = 0; i < 2; ++i)
+  SmallVector<int64_t> eff(k);
+  for (int64_t i = 0; i < k; ++i)
     eff[i] = (kernel[i] - 1) * dilations[i] + 1;
   if (outputShape || autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
-    for (int i = 0; i < 2; ++i) {
+    for (int64_t i = 0; i < k; ++i) {
       int64_t out = outputShape ? (*outputShape)[i] : in[i] * strides[i];
       // A negative total (output_shape larger than the strides give) pads
       // the output; the halves round down as in ONNX's reference.
@@ -303,38 +308,44 @@ LogicalResult importConvTranspose(Importer &im, const onnx::NodeProto &node) {
       int64_t half = total >= 0 ? total / 2 : -((-total + 1) / 2);
       bool upper = autoPad == "SAME_UPPER";
       pads[i] = upper ? half : total - half;
-      pads[2 + i] = total - pads[i];
+      pads[k + i] = total - pads[i];
     }
   } else if (autoPad == "VALID") {
-    pads = {0, 0, 0, 0};
+    pads.assign(2 * k, 0);
   }
 
-  // Stride-dilate: [N, C, H, W] -> [N, C, H, 1, W, 1] -> pad the unit dims
-  // to the stride -> [N, C, H*sh, W*sw] -> drop the trailing zeros.
-  int64_t n = xt.getDimSize(0);
+  // Stride-dilate: each spatial dim d becomes [d, 1], padded to [d, s],
+  // merged to d * s, and the trailing s - 1 zeros dropped.
   Value z = x;
-  if (strides[0] > 1 || strides[1] > 1) {
-    KILN_TRY(x6, im.reshape(x, {n, c, in[0], 1, in[1], 1}));
-    KILN_TRY(padded,
-             im.make<PadOp>({x6}, {im.i64s("low", {0, 0, 0, 0, 0, 0}),
-                                   im.i64s("high", {0, 0, 0, strides[0] - 1, 0,
-                                                    strides[1] - 1})}));
-    KILN_TRY(
-        x4, im.reshape(padded, {n, c, in[0] * strides[0], in[1] * strides[1]}));
-    KILN_TRY(trimmed,
-             im.make<SliceOp>(
-                 {x4}, {im.i64s("starts", {0, 0, 0, 0}),
-                        im.i64s("limits", {n, c, (in[0] - 1) * strides[0] + 1,
-                                           (in[1] - 1) * strides[1] + 1}),
-                        im.i64s("steps", {1, 1, 1, 1})}));
+  if (llvm::any_of(strides, [](int64_t s) { return s > 1; })) {
+    SmallVector<int64_t> split = {n, c}, low, high, merged = {n, c};
+    for (int64_t i = 0; i < k; ++i) {
+      split.append({in[i], 1});
+      merged.push_back(in[i] * strides[i]);
+    }
+    low.assign(split.size(), 0);
+    high.assign(split.size(), 0);
+    for (int64_t i = 0; i < k; ++i)
+      high[3 + 2 * i] = strides[i] - 1;
+    KILN_TRY(xs, im.reshape(x, split));
+    KILN_TRY(padded, im.make<PadOp>(
+                         {xs}, {im.i64s("low", low), im.i64s("high", high)}));
+    KILN_TRY(xm, im.reshape(padded, merged));
+    SmallVector<int64_t> starts(rank, 0), limits = {n, c}, steps(rank, 1);
+    for (int64_t i = 0; i < k; ++i)
+      limits.push_back((in[i] - 1) * strides[i] + 1);
+    KILN_TRY(trimmed, im.make<SliceOp>({xm}, {im.i64s("starts", starts),
+                                              im.i64s("limits", limits),
+                                              im.i64s("steps", steps)}));
     z = trimmed;
   }
   // Border: eff - 1 - pad on each side, output_padding more at the end;
   // negative amounts crop.
-  SmallVector<int64_t> low(4, 0), high(4, 0), cropLow(4, 0), cropHigh(4, 0);
-  for (int i = 0; i < 2; ++i) {
+  SmallVector<int64_t> low(rank, 0), high(rank, 0), cropLow(rank, 0),
+      cropHigh(rank, 0);
+  for (int64_t i = 0; i < k; ++i) {
     int64_t lo = eff[i] - 1 - pads[i],
-            hi = eff[i] - 1 - pads[2 + i] + outPad[i];
+            hi = eff[i] - 1 - pads[k + i] + outPad[i];
     (lo >= 0 ? low[2 + i] : cropLow[2 + i]) = std::abs(lo);
     (hi >= 0 ? high[2 + i] : cropHigh[2 + i]) = std::abs(hi);
   }
@@ -344,31 +355,45 @@ LogicalResult importConvTranspose(Importer &im, const onnx::NodeProto &node) {
   if (llvm::any_of(cropLow, [](int64_t v) { return v; }) ||
       llvm::any_of(cropHigh, [](int64_t v) { return v; })) {
     SmallVector<int64_t> limits(typeOf(z).getShape());
-    for (int i = 0; i < 4; ++i)
+    for (int64_t i = 0; i < rank; ++i)
       limits[i] -= cropHigh[i];
-    KILN_TRY(cropped, im.make<SliceOp>({z}, {im.i64s("starts", cropLow),
-                                             im.i64s("limits", limits),
-                                             im.i64s("steps", {1, 1, 1, 1})}));
+    KILN_TRY(cropped,
+             im.make<SliceOp>(
+                 {z}, {im.i64s("starts", cropLow), im.i64s("limits", limits),
+                       im.i64s("steps", SmallVector<int64_t>(rank, 1))}));
     z = cropped;
   }
-  // Filter [C, F/g, KH, KW] -> flipped -> [F, C/g, KH, KW] per group.
-  KILN_TRY(flipH, flip(im, filter, 2));
-  KILN_TRY(flipped, flip(im, flipH, 3));
-  KILN_TRY(grouped,
-           im.reshape(flipped, {groups, c / groups, fg, kernel[0], kernel[1]}));
-  KILN_TRY(swapped, im.make<TransposeOp>(
-                        {grouped}, {im.i64s("permutation", {0, 2, 1, 3, 4})}));
-  KILN_TRY(
-      w, im.reshape(swapped, {groups * fg, c / groups, kernel[0], kernel[1]}));
+  // Filter [C, F/g, K...] -> flipped -> [F, C/g, K...] per group.
+  Value w = filter;
+  for (int64_t i = 0; i < k; ++i) {
+    KILN_TRY(flipped, flip(im, w, 2 + i));
+    w = flipped;
+  }
+  SmallVector<int64_t> grouped = {groups, c / groups, fg}, perm = {0, 2, 1},
+                       regrouped = {groups * fg, c / groups};
+  for (int64_t i = 0; i < k; ++i) {
+    grouped.push_back(kernel[i]);
+    perm.push_back(3 + i);
+    regrouped.push_back(kernel[i]);
+  }
+  KILN_TRY(wg, im.reshape(w, grouped));
+  KILN_TRY(swapped, im.make<TransposeOp>({wg}, {im.i64s("permutation", perm)}));
+  KILN_TRY(wc, im.reshape(swapped, regrouped));
   Window win;
-  win.strides = {1, 1};
+  win.strides.assign(k, 1);
   win.dilations = dilations;
-  win.padBegin = {0, 0};
-  win.padEnd = {0, 0};
-  KILN_TRY(y, conv2d(im, z, w, bias, win, groups));
-  Value result = y;
-  if (rank == 3) {
-    KILN_TRY(y3, dropDim(im, y, 2));
+  win.padBegin.assign(k, 0);
+  win.padEnd.assign(k, 0);
+  Value result;
+  if (k == 2) {
+    KILN_TRY(y, conv2d(im, z, wc, bias, win, groups));
+    result = y;
+  } else {
+    KILN_TRY(y, conv3d(im, z, wc, bias, win, groups));
+    result = y;
+  }
+  if (lifted) {
+    KILN_TRY(y3, dropDim(im, result, 2));
     result = y3;
   }
   im.setOutput(node, 0, result);
