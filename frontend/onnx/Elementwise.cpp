@@ -302,10 +302,11 @@ LogicalResult importClip(Importer &im, const onnx::NodeProto &node) {
   } else {
     minV = im.input(node, 1);
     maxV = im.input(node, 2);
+    // Bounds that are graph inputs stay runtime values (max and min).
     if (minV)
-      lo = im.knownScalar(minV);
+      lo = im.knownScalar(minV, /*fromInputs=*/false);
     if (maxV)
-      hi = im.knownScalar(maxV);
+      hi = im.knownScalar(maxV, /*fromInputs=*/false);
   }
   Type element = typeOf(*x).getElementType();
   bool constantBounds = (!minV || lo) && (!maxV || hi);

@@ -164,9 +164,9 @@ Importer::constantInts(const onnx::NodeProto &node, int i, StringRef what) {
   return *known;
 }
 
-std::optional<double> Importer::knownScalar(Value v) {
+std::optional<double> Importer::knownScalar(Value v, bool fromInputs) {
   auto given = argValues.find(v);
-  if (given != argValues.end() && given->second.size() == 1 &&
+  if (fromInputs && given != argValues.end() && given->second.size() == 1 &&
       typeOf(v).getNumElements() == 1)
     return given->second[0];
   DenseElementsAttr attr;

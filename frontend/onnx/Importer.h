@@ -98,8 +98,10 @@ public:
   /// missing or not a constant.
   mlir::FailureOr<llvm::SmallVector<int64_t>>
   constantInts(const onnx::NodeProto &node, int i, llvm::StringRef what);
-  /// The single value of a constant float (or integer) scalar-like tensor.
-  std::optional<double> knownScalar(mlir::Value v);
+  /// The single value of a constant float (or integer) scalar-like tensor;
+  /// with `fromInputs`, also of a graph input given in
+  /// ImportOptions::inputValues (for operands kiln needs at compile time).
+  std::optional<double> knownScalar(mlir::Value v, bool fromInputs = true);
 
   /// Integer constants (i64 unless said otherwise).
   mlir::Value ints(llvm::ArrayRef<int64_t> values,
