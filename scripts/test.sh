@@ -60,6 +60,27 @@ while IFS= read -r bin; do
   rm -f "$log"
 done < <(find "$build/test" -type f -name 'kiln-*-tests' -perm -u+x | sort)
 
+# ONNX backend-suite conformance (test/onnx): kiln-run on every test of
+# mission-tests.txt. Its totals count tests that pass and tests that fail
+# unexpectedly (failing but not in expected-failures.txt, or listed but
+# passing); the listed failures are reported beside them.
+onnx_log=$(mktemp)
+"$build/test/onnx/kiln-onnx-conformance" --kiln-run "$build/tools/kiln-run/kiln-run" \
+  --data /usr/share/libonnx-testdata/data \
+  --tests "$root/test/onnx/mission-tests.txt" \
+  --expected-failures "$root/test/onnx/expected-failures.txt" \
+  --jobs 2 --kiln-run-arg -O1 --kiln-run-arg --threads=1 2>&1 | tee "$onnx_log"
+onnx_rc=${PIPESTATUS[0]}
+onnx_pass=$(grep -Eo '^[0-9]+ passed' "$onnx_log" | grep -Eo '^[0-9]+' || echo 0)
+onnx_unexpected=$(grep -Eo '[0-9]+ unexpected failures, [0-9]+ unexpected passes' "$onnx_log" |
+  grep -Eo '[0-9]+' | awk '{ s += $1 } END { print s + 0 }')
+onnx_expected=$(grep -Eo '[0-9]+ expected failures' "$onnx_log" | grep -Eo '^[0-9]+' || echo 0)
+onnx_unexpected=${onnx_unexpected:-0}
+if [ "$onnx_rc" -ne 0 ] && [ "$onnx_unexpected" -eq 0 ]; then onnx_unexpected=1; fi
+record "onnx-conformance" "${onnx_pass:-0}" "$onnx_unexpected"
+summary[${#summary[@]}-1]+=" (${onnx_expected:-0} expected failures listed)"
+rm -f "$onnx_log"
+
 echo
 echo "== kiln test summary =="
 printf '%s\n' "${summary[@]}"

@@ -64,3 +64,16 @@ fashion_mnist = "/usr/share/datasets/fashion-mnist"
 if os.path.exists(os.path.join(fashion_mnist, "train-images-idx3-ubyte.gz")):
     config.available_features.add("fashion-mnist")
     config.substitutions.append(("%fashion_mnist", fashion_mnist))
+
+# %onnx_encode / %onnx_decode: protoc with Debian's ONNX schema turns the
+# text-format models of test/onnx into binary ModelProto (and TensorProto
+# outputs back into text), so the importer's tests need no Python onnx
+# package. Such tests say `REQUIRES: onnx-protoc`.
+protoc = shutil.which("protoc")
+if protoc and os.path.exists("/usr/include/onnx/onnx.proto"):
+    config.available_features.add("onnx-protoc")
+    for name, message in [("%onnx_encode_tensor", "--encode=onnx.TensorProto"),
+                          ("%onnx_decode_tensor", "--decode=onnx.TensorProto"),
+                          ("%onnx_encode", "--encode=onnx.ModelProto")]:
+        config.substitutions.append(
+            (name, "%s -I/usr/include %s onnx/onnx.proto" % (protoc, message)))
