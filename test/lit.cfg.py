@@ -26,7 +26,7 @@ config.substitutions.append(("%PATH%", config.environment["PATH"]))
 # Each kiln tool builds into build/tools/<name>/. Tools not built yet are
 # left unresolved rather than failing the whole suite, so that a test of a
 # missing tool fails on its own.
-kiln_tools = ["kiln-opt", "kiln-compile", "kiln-run"]
+kiln_tools = ["kiln-opt", "kiln-compile", "kiln-run", "kiln-export"]
 kiln_tool_dirs = [os.path.join(config.kiln_obj_root, "tools", t) for t in kiln_tools]
 
 # Prepend to PATH (append_path=True keeps the existing entries; without it

@@ -587,4 +587,21 @@ OwningOpRef<ModuleOp> importModel(MLIRContext &context, StringRef path,
   return importModelBytes(context, (*buffer)->getBuffer(), path, options, info);
 }
 
+bool parseInputShape(llvm::StringRef spec, std::string &name,
+                     std::vector<int64_t> &shape) {
+  auto [lhs, rhs] = spec.rsplit('=');
+  if (lhs.empty() || rhs.empty() || lhs == spec)
+    return false;
+  name = lhs.str();
+  llvm::SmallVector<llvm::StringRef> dims;
+  rhs.split(dims, 'x');
+  for (llvm::StringRef d : dims) {
+    int64_t v;
+    if (d.getAsInteger(10, v) || v < 0)
+      return false;
+    shape.push_back(v);
+  }
+  return true;
+}
+
 } // namespace kiln::onnx_import

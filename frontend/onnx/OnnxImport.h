@@ -43,6 +43,11 @@ struct ImportOptions {
   std::string functionName = "model";
 };
 
+/// Parses an --input-shape value, "NAME=2x3x4" -> (NAME, {2, 3, 4}); false
+/// when it is not of that form.
+bool parseInputShape(llvm::StringRef spec, std::string &name,
+                     std::vector<int64_t> &shape);
+
 /// What an import produced, beyond the module.
 struct ImportInfo {
   /// The function's first numOutputs results are the graph's outputs.

@@ -66,7 +66,8 @@ void usage(const char *prog) {
       "usage: %s train --data DIR [--epochs N] [--checkpoint FILE] "
       "[--restart] [--seed S]\n"
       "                [--threads N] [--limit N] [--log-dir DIR]\n"
-      "       %s eval --data DIR [--checkpoint FILE] [--limit N]\n"
+      "       %s eval --data DIR [--checkpoint FILE] [--limit N] "
+      "[--predictions FILE.npy]\n"
       "DIR holds MNIST-style IDX files (train-images-idx3-ubyte, "
       "train-labels-idx1-ubyte,\nt10k-images-idx3-ubyte, "
       "t10k-labels-idx1-ubyte, each optionally .gz); pixels are\nscaled to "
@@ -74,7 +75,8 @@ void usage(const char *prog) {
       "from\nFILE (default NAME.ckpt) when it exists, unless --restart, and "
       "saving it after\nevery epoch. --limit "
       "uses the first N\nsamples of each split; --log-dir writes "
-      "metrics.csv and curves.svg there.\n",
+      "metrics.csv and curves.svg there;\n--predictions writes the predicted "
+      "class of each test sample.\n",
       prog, prog);
 }
 
@@ -93,8 +95,10 @@ int fail(const char *prefix = "") {
   return 1;
 }
 
-/// eval's report: loss, accuracy, macro precision/recall/F1, per class.
-int report(kiln_trainer *t, const kiln_dataset &test) {
+/// eval's report: loss, accuracy, macro precision/recall/F1, per class;
+/// the predicted classes go to `predictionsPath` (.npy) when it is set.
+int report(kiln_trainer *t, const kiln_dataset &test,
+           const std::string &predictionsPath) {
   int64_t n = kiln_dataset_size(&test), classes = kiln_trainer_num_classes(t);
   std::vector<int64_t> predictions(n), counts(classes * classes);
   std::vector<kiln_class_metrics> perClass(classes);
@@ -105,6 +109,15 @@ int report(kiln_trainer *t, const kiln_dataset &test) {
                             predictions.data(), n, classes, counts.data()) ||
       kiln_classification_metrics(counts.data(), classes, perClass.data(), &r))
     return fail();
+  if (!predictionsPath.empty()) {
+    kiln_tensor p = {};
+    p.dtype = KILN_INT64;
+    p.rank = 1;
+    p.shape[0] = n;
+    p.data = predictions.data();
+    if (kiln_npy_write(predictionsPath.c_str(), &p))
+      return fail();
+  }
   std::printf("test: %lld samples, loss %.4f, accuracy %.2f%%\n", (long long)n,
               loss, 100 * accuracy);
   std::printf("macro precision %.4f, recall %.4f, F1 %.4f\n", r.macro.precision,
@@ -126,7 +139,7 @@ extern "C" int kiln_train_main(int argc, char **argv,
   // NAME.ckpt in the current folder: `NAME train` then `NAME eval` work
   // without naming a file.
   std::string checkpoint = prog.substr(prog.find_last_of('/') + 1) + ".ckpt";
-  std::string dataDir, logDir;
+  std::string dataDir, logDir, predictions;
   int64_t epochs = 1, seed = 0, threads = 0, limit = 0;
   bool seedGiven = false, restart = false;
   for (int i = 2; i < argc; ++i) {
@@ -167,6 +180,8 @@ extern "C" int kiln_train_main(int argc, char **argv,
       ok = text(checkpoint);
     } else if (a == "--log-dir") {
       ok = text(logDir);
+    } else if (a == "--predictions") {
+      ok = text(predictions);
     } else if (a == "--epochs") {
       ok = integer(epochs, 1);
     } else if (a == "--seed") {
@@ -195,6 +210,10 @@ extern "C" int kiln_train_main(int argc, char **argv,
   }
   if (command == "eval" && restart) {
     std::fprintf(stderr, "error: --restart is an option of train\n");
+    return 2;
+  }
+  if (command == "train" && !predictions.empty()) {
+    std::fprintf(stderr, "error: --predictions is an option of eval\n");
     return 2;
   }
   // libomp reads this when the first parallel loop starts, which is later.
@@ -235,7 +254,7 @@ extern "C" int kiln_train_main(int argc, char **argv,
     return 1;
   }
   if (command == "eval")
-    return report(t, owned.test);
+    return report(t, owned.test, predictions);
 
   if (resume)
     std::printf("resuming from '%s' after epoch %lld (step %lld)\n",

@@ -11,6 +11,7 @@
 
 #include "codegen/Artifacts.h"
 #include "codegen/Pipeline.h"
+#include "frontend/onnx/OnnxImport.h"
 
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
@@ -31,7 +32,8 @@ namespace {
 
 cl::OptionCategory category("kiln-compile options");
 
-cl::opt<std::string> inputFile(cl::Positional, cl::desc("<model.mlir>"),
+cl::opt<std::string> inputFile(cl::Positional,
+                               cl::desc("<model.mlir or model.onnx>"),
                                cl::init("-"), cl::cat(category));
 cl::opt<std::string> outputName("o",
                                 cl::desc("Output name (NAME.o, NAME.h, "
@@ -91,6 +93,12 @@ cl::opt<int64_t> batch("batch",
                        cl::desc("Batch size: dim 0 of the model's input "
                                 "(default: as written in the model)"),
                        cl::init(0), cl::cat(category));
+
+cl::list<std::string>
+    inputShapes("input-shape",
+                cl::desc("ONNX models: fix an input's shape, NAME=DxDx... "
+                         "(repeatable)"),
+                cl::cat(category));
 
 const char *kKinds[] = {"mlir", "llvm",   "asm", "obj",
                         "lib",  "shared", "exe", "header"};
@@ -169,7 +177,29 @@ int main(int argc, char **argv) {
   llvm::SourceMgr sourceMgr;
   sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
   SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
-  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+  OwningOpRef<ModuleOp> module;
+  if (llvm::StringRef(inputFile).ends_with(".onnx")) {
+    // Initializers become parameters when training, constants otherwise.
+    kiln::onnx_import::ImportOptions importOptions;
+    importOptions.trainable = train;
+    for (const std::string &spec : inputShapes) {
+      std::string name;
+      std::vector<int64_t> shape;
+      if (!kiln::onnx_import::parseInputShape(spec, name, shape)) {
+        llvm::errs() << "error: bad --input-shape '" << spec
+                     << "' (expected NAME=DxDx...)\n";
+        return 2;
+      }
+      importOptions.inputShapes[name] = shape;
+    }
+    module = kiln::onnx_import::importModel(context, inputFile, importOptions);
+  } else {
+    if (!inputShapes.empty()) {
+      llvm::errs() << "error: --input-shape applies to ONNX models\n";
+      return 2;
+    }
+    module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+  }
   if (!module)
     return 1;
 

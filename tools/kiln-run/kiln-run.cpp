@@ -84,24 +84,6 @@ int fail(const llvm::Twine &message) {
   return 1;
 }
 
-/// "NAME=2x3x4" -> (NAME, {2, 3, 4}).
-bool parseInputShape(llvm::StringRef spec, std::string &name,
-                     std::vector<int64_t> &shape) {
-  auto [lhs, rhs] = spec.rsplit('=');
-  if (lhs.empty() || rhs.empty() || lhs == spec)
-    return false;
-  name = lhs.str();
-  llvm::SmallVector<llvm::StringRef> dims;
-  rhs.split(dims, 'x');
-  for (llvm::StringRef d : dims) {
-    int64_t v;
-    if (d.getAsInteger(10, v) || v < 0)
-      return false;
-    shape.push_back(v);
-  }
-  return true;
-}
-
 /// Diagnostics of imported models print as "FILE: node 'NAME': error: ..."
 /// (ONNX files have no lines; the importer locates ops at their node).
 std::string locationText(Location loc) {
@@ -189,7 +171,7 @@ int main(int argc, char **argv) {
   for (const std::string &spec : inputShapes) {
     std::string name;
     std::vector<int64_t> shape;
-    if (!parseInputShape(spec, name, shape))
+    if (!kiln::onnx_import::parseInputShape(spec, name, shape))
       return fail("bad --input-shape '" + spec + "' (expected NAME=DxDx...)");
     importOptions.inputShapes[name] = shape;
   }

@@ -109,13 +109,15 @@ kiln_status kiln_trainer_load(kiln_trainer *t, const char *path);
  *   NAME train --data DIR [--epochs N] [--checkpoint FILE] [--restart]
  *              [--seed S] [--threads N] [--limit N] [--log-dir DIR]
  *   NAME eval  --data DIR [--checkpoint FILE] [--limit N]
+ *              [--predictions FILE.npy]
  * DIR holds train-images-idx3-ubyte, train-labels-idx1-ubyte,
  * t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte (each optionally .gz);
  * pixels are scaled to [0, 1]. The checkpoint is NAME.ckpt in the current
  * folder unless --checkpoint says otherwise; train resumes from it when it
  * exists (--restart starts afresh and overwrites it) and saves it after
  * every epoch. --log-dir writes metrics.csv (a row per epoch) and
- * curves.svg there. Returns the process exit code. */
+ * curves.svg there; --predictions writes the predicted class of each test
+ * sample (int64 [N]). Returns the process exit code. */
 int kiln_train_main(int argc, char **argv, const kiln_module_info *module);
 
 #ifdef __cplusplus
