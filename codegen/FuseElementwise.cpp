@@ -31,8 +31,7 @@ bool isNamedLinalgOp(Operation *op) {
   return isa<linalg::LinalgOp>(op) && !isa<linalg::GenericOp>(op);
 }
 
-struct FuseElementwise
-    : kiln::impl::KilnFuseElementwiseBase<FuseElementwise> {
+struct FuseElementwise : kiln::impl::KilnFuseElementwiseBase<FuseElementwise> {
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
     // As upstream: fuse into a consumer only a producer nothing else uses.
@@ -61,8 +60,8 @@ struct FuseElementwise
     GreedyRewriteConfig config;
     // Top-down, as upstream, for compile time.
     config.setUseTopDownTraversal(true);
-    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns),
-                                     config)))
+    if (failed(
+            applyPatternsGreedily(getOperation(), std::move(patterns), config)))
       signalPassFailure();
   }
 };

@@ -245,8 +245,7 @@ bool isElementwiseSchedulable(linalg::GenericOp op) {
     // contiguous.
     int64_t innermost = op.getNumLoops() - 1;
     if (map.isFunctionOfDim(innermost) &&
-        cast<AffineDimExpr>(map.getResults().back()).getPosition() !=
-            innermost)
+        cast<AffineDimExpr>(map.getResults().back()).getPosition() != innermost)
       return false;
   }
   // A result stored in place into an argument (the optimizers' updates)

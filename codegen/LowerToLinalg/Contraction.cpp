@@ -168,9 +168,9 @@ Value im2colConv(OpBuilder &b, Location loc, Conv2DOp op, Value padded,
   SmallVector<int64_t> patchShape =
       perOffset ? SmallVector<int64_t>{c, kh, kw, n, oh, ow}
                 : SmallVector<int64_t>{n, oh, ow, c, kh, kw};
-  SmallVector<int64_t> slotShape =
-      perOffset ? SmallVector<int64_t>{c, n, oh, ow}
-                : SmallVector<int64_t>{n, c, kh, kw};
+  SmallVector<int64_t> slotShape = perOffset
+                                       ? SmallVector<int64_t>{c, n, oh, ow}
+                                       : SmallVector<int64_t>{n, c, kh, kw};
   auto slotType = RankedTensorType::get(slotShape, et);
   auto idx = [&](ArrayRef<int64_t> v) {
     return getAsIndexOpFoldResult(ctx, v);
@@ -179,12 +179,10 @@ Value im2colConv(OpBuilder &b, Location loc, Conv2DOp op, Value padded,
   for (int64_t i = 0; i < outerH; ++i) {
     for (int64_t j = 0; j < outerW; ++j) {
       // Offset (i, j) reads rows i d + o s; position (i, j) rows i s + k d.
-      SmallVector<int64_t> start = {0, 0, perOffset ? i * dilations[0]
-                                                    : i * strides[0],
-                                    perOffset ? j * dilations[1]
-                                              : j * strides[1]};
-      SmallVector<int64_t> step = {1, 1,
-                                   perOffset ? strides[0] : dilations[0],
+      SmallVector<int64_t> start = {
+          0, 0, perOffset ? i * dilations[0] : i * strides[0],
+          perOffset ? j * dilations[1] : j * strides[1]};
+      SmallVector<int64_t> step = {1, 1, perOffset ? strides[0] : dilations[0],
                                    perOffset ? strides[1] : dilations[1]};
       Value window = tensor::ExtractSliceOp::create(
           b, loc, RankedTensorType::get({n, c, winH, winW}, et), padded,
@@ -298,10 +296,10 @@ Value col2imConv(OpBuilder &b, Location loc, Conv2DOp op, Value input,
       emptyTensor(b, loc, RankedTensorType::get({f, kh, kw, c}, et)),
       {0, 2, 3, 1});
   lhs = reshapeTensor(b, loc, lhs, RankedTensorType::get({f * kh * kw, c}, et));
-  Value rhs = permutedCopy(
-      b, loc, input,
-      emptyTensor(b, loc, RankedTensorType::get({c, n, h, w}, et)),
-      {1, 0, 2, 3});
+  Value rhs =
+      permutedCopy(b, loc, input,
+                   emptyTensor(b, loc, RankedTensorType::get({c, n, h, w}, et)),
+                   {1, 0, 2, 3});
   rhs = reshapeTensor(b, loc, rhs, RankedTensorType::get({c, n * h * w}, et));
   auto colsType = RankedTensorType::get({f * kh * kw, n * h * w}, et);
   Value cols = linalg::MatmulOp::create(b, loc, {colsType}, {lhs, rhs},
@@ -342,18 +340,18 @@ Value col2imConv(OpBuilder &b, Location loc, Conv2DOp op, Value input,
       SmallVector<AffineMap> maps = {
           AffineMap::get(4, 0, {d(1), d(0), d(2), d(3)}, ctx),
           AffineMap::getMultiDimIdentityMap(4, ctx)};
-      SmallVector<utils::IteratorType> iterators(
-          4, utils::IteratorType::parallel);
-      Value sum = linalg::GenericOp::create(
-                      b, loc, TypeRange{dest.getType()}, ValueRange{part},
-                      ValueRange{dest}, maps, iterators,
-                      [](OpBuilder &nb, Location l, ValueRange args) {
-                        linalg::YieldOp::create(
-                            nb, l,
-                            ValueRange{arith::AddFOp::create(nb, l, args[1],
-                                                             args[0])});
-                      })
-                      .getResult(0);
+      SmallVector<utils::IteratorType> iterators(4,
+                                                 utils::IteratorType::parallel);
+      Value sum =
+          linalg::GenericOp::create(
+              b, loc, TypeRange{dest.getType()}, ValueRange{part},
+              ValueRange{dest}, maps, iterators,
+              [](OpBuilder &nb, Location l, ValueRange args) {
+                linalg::YieldOp::create(
+                    nb, l,
+                    ValueRange{arith::AddFOp::create(nb, l, args[1], args[0])});
+              })
+              .getResult(0);
       result = tensor::InsertSliceOp::create(
           b, loc, sum, result, ValueRange{}, ValueRange{}, ValueRange{}, outAt,
           outSizes, SmallVector<int64_t>(4, 1));
@@ -374,9 +372,9 @@ struct LowerConv2D : OpConversionPattern<Conv2DOp> {
     auto type = op.getType();
     Type et = type.getElementType();
     if (useIm2col && prefersCol2im(op)) {
-      rewriter.replaceOp(op, col2imConv(rewriter, loc, op, adaptor.getInput(),
-                                        adaptor.getFilter(),
-                                        adaptor.getBias()));
+      rewriter.replaceOp(op,
+                         col2imConv(rewriter, loc, op, adaptor.getInput(),
+                                    adaptor.getFilter(), adaptor.getBias()));
       return success();
     }
     Value input = padSpatial(rewriter, loc, adaptor.getInput(), op.getPadding(),

@@ -46,8 +46,8 @@ struct LowerTranspose : OpConversionPattern<TransposeOp> {
     // [N, C] <-> [C, N] swaps).
     if (!perm.empty() && perm.back() == static_cast<int64_t>(perm.size()) - 1) {
       SmallVector<unsigned> p(perm.begin(), perm.end());
-      rewriter.replaceOp(op, permutedCopy(rewriter, op.getLoc(),
-                                          adaptor.getInput(), init, p));
+      rewriter.replaceOp(
+          op, permutedCopy(rewriter, op.getLoc(), adaptor.getInput(), init, p));
       return success();
     }
     rewriter.replaceOp(op, linalg::TransposeOp::create(rewriter, op.getLoc(),
