@@ -29,6 +29,7 @@ for model in mlp lenet5; do
     --loss=softmax_cross_entropy --optimizer=adam:lr=1e-3 --emit=exe -o "$work/$model"
   for threads in 1 2; do
     read -r k kmin kmax < <("$work/$model" train --data "$data" --threads "$threads" \
+      --checkpoint "$work/$model.ckpt" --restart \
       --epochs $((reps + 1)) --limit "$samples" |
       sed -n 's/.*, \([0-9]*\) samples\/s/\1/p' | tail -n "$reps" | median)
     t=- tmin=- tmax=- ratio=-
