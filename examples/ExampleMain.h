@@ -1,6 +1,6 @@
 //===- ExampleMain.h - the command line shared by the examples --*- C++ -*-===//
 //
-//   EXAMPLE [--epochs N] [--limit N] [--data DIR] [--out DIR]
+//   EXAMPLE [--epochs N] [--limit N] [--data DIR] [--out DIR] [--opt N]
 //
 // Every example trains on Fashion-MNIST (Debian's dataset-fashion-mnist by
 // default), prints test loss, accuracy and macro precision/recall/F1, and
@@ -25,6 +25,9 @@ struct ExampleArgs {
   int64_t limit = 0;
   std::string data = "/usr/share/datasets/fashion-mnist";
   std::string out;
+  /// LLVM -O2 by default: -O3 spends minutes on the unrolled time loop of
+  /// the recurrent train step for little gain.
+  unsigned optLevel = 2;
 };
 
 /// Parses the options, builds the model with `build`, trains it with Adam
@@ -41,7 +44,7 @@ runExample(int argc, char **argv, const char *name,
     if (i + 1 >= argc) {
       std::fprintf(stderr,
                    "usage: %s [--epochs N] [--limit N] [--data DIR] "
-                   "[--out DIR]\n",
+                   "[--out DIR] [--opt N]\n",
                    argv[0]);
       return 2;
     }
@@ -54,6 +57,8 @@ runExample(int argc, char **argv, const char *name,
       args.data = v;
     else if (a == "--out")
       args.out = v;
+    else if (a == "--opt")
+      args.optLevel = static_cast<unsigned>(std::atoi(v.c_str()));
     else {
       std::fprintf(stderr, "error: unknown option '%s'\n", a.c_str());
       return 2;
@@ -69,6 +74,7 @@ runExample(int argc, char **argv, const char *name,
     nn::CompileOptions options;
     options.optimizer = "adam:lr=1e-3";
     options.batch = 64;
+    options.optLevel = args.optLevel;
     options.metrics = {"accuracy", "precision", "recall", "f1"};
     model->compile(options);
     nn::FitOptions fit;

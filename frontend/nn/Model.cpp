@@ -8,6 +8,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/Verifier.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <cctype>
@@ -106,7 +107,8 @@ std::string Model::summary() const {
   return s;
 }
 
-OwningOpRef<ModuleOp> Model::emitModule(MLIRContext &context) const {
+OwningOpRef<ModuleOp> Model::emitModule(MLIRContext &context,
+                                        int64_t batch) const {
   context.loadDialect<KilnDialect, func::FuncDialect>();
   Location loc = NameLoc::get(StringAttr::get(&context, modelName));
   OwningOpRef<ModuleOp> module = ModuleOp::create(loc);
@@ -116,9 +118,15 @@ OwningOpRef<ModuleOp> Model::emitModule(MLIRContext &context) const {
   auto tensorType = [&](const Shape &s) {
     return RankedTensorType::get(s, b.getF32Type());
   };
+  // Every inferred shape has the Input's batch as dim 0.
+  auto atBatch = [&](Shape s) {
+    if (batch > 0)
+      s[0] = batch;
+    return s;
+  };
   std::vector<Node *> order = topologicalOrder(input, output);
   std::vector<std::shared_ptr<Layer>> all = layers();
-  SmallVector<Type> argTypes = {tensorType(input.shape())};
+  SmallVector<Type> argTypes = {tensorType(atBatch(input.shape()))};
   for (const auto &layer : all)
     for (const ParamSpec &p : layer->params())
       argTypes.push_back(tensorType(p.shape));
@@ -130,7 +138,8 @@ OwningOpRef<ModuleOp> Model::emitModule(MLIRContext &context) const {
   if (symbol.empty() || std::isdigit(static_cast<unsigned char>(symbol[0])))
     symbol = "m" + symbol;
   auto func = func::FuncOp::create(
-      b, symbol, b.getFunctionType(argTypes, {tensorType(output.shape())}));
+      b, symbol,
+      b.getFunctionType(argTypes, {tensorType(atBatch(output.shape()))}));
   Block *body = func.addEntryBlock();
   b.setInsertionPointToStart(body);
 
@@ -158,19 +167,23 @@ OwningOpRef<ModuleOp> Model::emitModule(MLIRContext &context) const {
     b.setLoc(NameLoc::get(b.getStringAttr(n->layer->name())));
     Value v = n->layer->emit(b, in, params[n->layer.get()]);
     auto type = cast<RankedTensorType>(v.getType());
-    if (type.getShape() != ArrayRef<int64_t>(n->shape))
+    Shape expected = atBatch(n->shape);
+    if (type.getShape() != ArrayRef<int64_t>(expected))
       throw Error("internal error: " + n->layer->kind() + " '" +
                   n->layer->name() + "' emitted a result of another shape " +
-                  "than it inferred, " + formatShape(n->shape));
+                  "than it inferred, " + formatShape(expected));
     values[n] = v;
   }
   func::ReturnOp::create(b, values.at(output.getNode().get()));
+  if (failed(verify(*module)))
+    throw Error("internal error: model '" + modelName +
+                "' emitted IR that does not verify");
   return module;
 }
 
-std::string Model::toMLIR() const {
+std::string Model::toMLIR(int64_t batch) const {
   MLIRContext context;
-  OwningOpRef<ModuleOp> module = emitModule(context);
+  OwningOpRef<ModuleOp> module = emitModule(context, batch);
   std::string text;
   llvm::raw_string_ostream os(text);
   module->print(os);

@@ -98,10 +98,14 @@ public:
   /// A table of layers, output shapes and parameter counts, as Keras's.
   std::string summary() const;
 
-  /// The model function in the kiln dialect, at the Input's batch.
-  mlir::OwningOpRef<mlir::ModuleOp>
-  emitModule(mlir::MLIRContext &context) const;
-  std::string toMLIR() const;
+  /// The model function in the kiln dialect, at batch `batch`.
+  /// Layers emit ops whose types MLIR infers, so one graph serves any
+  /// batch (0: the Input's); compile() emits at its batch rather than
+  /// rebatching with kiln-set-batch, which cannot re-infer every op
+  /// (kiln.cast).
+  mlir::OwningOpRef<mlir::ModuleOp> emitModule(mlir::MLIRContext &context,
+                                               int64_t batch = 0) const;
+  std::string toMLIR(int64_t batch = 0) const;
 
   void compile(const CompileOptions &options = {});
   bool isCompiled() const { return compiled != nullptr; }

@@ -139,7 +139,7 @@ void Model::compile(const CompileOptions &options) {
   MLIRContext context(registry);
   context.printOpOnDiagnostic(false);
   DiagnosticText diagnostics(context);
-  OwningOpRef<ModuleOp> module = emitModule(context);
+  OwningOpRef<ModuleOp> module = emitModule(context, options.batch);
   {
     llvm::raw_string_ostream os(c->kilnSource);
     module->print(os);
@@ -148,8 +148,6 @@ void Model::compile(const CompileOptions &options) {
   kiln::CompileOptions pipelineOptions;
   pipelineOptions.optLevel = options.optLevel;
   pipelineOptions.threads = options.threads;
-  pipelineOptions.batch =
-      options.batch && options.batch != inputShape()[0] ? options.batch : 0;
   pipelineOptions.train = true;
   pipelineOptions.trainStepOptions = c->trainStepOptions;
   Pipeline pipeline(pipelineOptions);

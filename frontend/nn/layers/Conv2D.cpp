@@ -57,7 +57,8 @@ public:
     int64_t s = options.stride;
     Value y = Conv2DOp::create(
         b, inputs[0], params[0], options.useBias ? params[1] : Value(),
-        b.getDenseI64ArrayAttr({s, s}), b.getDenseI64ArrayAttr(pads));
+        b.getDenseI64ArrayAttr({s, s}), b.getDenseI64ArrayAttr(pads),
+        b.getDenseI64ArrayAttr({1, 1}), b.getI64IntegerAttr(1));
     return activation.apply(b, y);
   }
 

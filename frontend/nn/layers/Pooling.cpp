@@ -54,7 +54,9 @@ public:
     auto strides = b.getDenseI64ArrayAttr({options.stride, options.stride});
     auto padding = b.getDenseI64ArrayAttr(pads);
     if (isMax)
-      return MaxPool2DOp::create(b, inputs[0], kernel, strides, padding);
+      return MaxPool2DOp::create(b, inputs[0], kernel, strides, padding,
+                                 b.getDenseI64ArrayAttr({1, 1}),
+                                 b.getBoolAttr(false));
     // Keras averages over the window's real elements only.
     return AvgPool2DOp::create(b, inputs[0], kernel, strides, padding,
                                b.getBoolAttr(false), b.getBoolAttr(false));
