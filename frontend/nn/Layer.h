@@ -90,8 +90,9 @@ public:
                            llvm::ArrayRef<mlir::Value> params) const = 0;
 
 protected:
-  /// Checks the inputs and returns the output shape; on the first call
-  /// (params still empty) also declares the parameters with addParam.
+  /// Checks the inputs, declares the parameters they imply with addParam
+  /// and returns the output shape. call() keeps the first call's
+  /// parameters and rejects a later call that implies other shapes.
   virtual Shape build(const std::vector<Shape> &inputs) = 0;
   void addParam(const std::string &name, Shape shape, Initializer init);
   /// Throws "<Kind> '<name>' <message>".

@@ -11,6 +11,7 @@
 #include "mlir/IR/Verifier.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <functional>
@@ -81,28 +82,43 @@ int64_t Model::numParams() const {
 }
 
 std::string Model::summary() const {
-  std::string s;
-  char line[256];
-  std::snprintf(line, sizeof line, "Model \"%s\"\n%-36s %-24s %10s\n",
-                modelName.c_str(), "Layer (type)", "Output shape", "Params");
-  s += line;
-  s += std::string(72, '-') + "\n";
-  std::snprintf(line, sizeof line, "%-36s %-24s %10d\n", "input (Input)",
-                formatShape(input.shape()).c_str(), 0);
-  s += line;
+  struct Row {
+    std::string id, shape;
+    int64_t params;
+  };
+  std::vector<Row> rows = {{"input (Input)", formatShape(input.shape()), 0}};
   std::set<Layer *> counted;
   for (Node *n : topologicalOrder(input, output)) {
     if (!n->layer)
       continue;
-    std::string id = n->layer->name() + " (" + n->layer->kind() + ")";
     // A shared layer's parameters count once.
     int64_t params =
         counted.insert(n->layer.get()).second ? n->layer->numParams() : 0;
-    std::snprintf(line, sizeof line, "%-36s %-24s %10lld\n", id.c_str(),
-                  formatShape(n->shape).c_str(), (long long)params);
-    s += line;
+    rows.push_back({n->layer->name() + " (" + n->layer->kind() + ")",
+                    formatShape(n->shape), params});
   }
-  s += std::string(72, '-') + "\n";
+  size_t idWidth = 12, shapeWidth = 12;
+  for (const Row &r : rows) {
+    idWidth = std::max(idWidth, r.id.size());
+    shapeWidth = std::max(shapeWidth, r.shape.size());
+  }
+  auto pad = [](std::string text, size_t width) {
+    text.resize(std::max(width, text.size()), ' ');
+    return text;
+  };
+  auto line = [&](const std::string &id, const std::string &shape,
+                  const std::string &params) {
+    std::string p = params.size() < 10 ? std::string(10 - params.size(), ' ')
+                                       : std::string();
+    return pad(id, idWidth) + "  " + pad(shape, shapeWidth) + "  " + p +
+           params + "\n";
+  };
+  std::string rule(idWidth + shapeWidth + 14, '-');
+  std::string s = "Model \"" + modelName + "\"\n" +
+                  line("Layer (type)", "Output shape", "Params") + rule + "\n";
+  for (const Row &r : rows)
+    s += line(r.id, r.shape, std::to_string(r.params));
+  s += rule + "\n";
   s += "Total params: " + std::to_string(numParams()) + "\n";
   return s;
 }
