@@ -2,6 +2,7 @@
 //--===//
 
 #include "frontend/nn/NN.h"
+#include "ir/KilnBuilder.h"
 
 #include "gtest/gtest.h"
 
@@ -173,6 +174,32 @@ TEST(LayerShape, EveryLayerEmitsIRThatVerifies) {
   Model m2(img, Dense(3)(c), "images");
   EXPECT_NO_THROW(ir = m2.toMLIR());
   EXPECT_NE(ir.find("kiln.batch_norm_training"), std::string::npos);
+}
+
+} // namespace
+
+namespace {
+
+TEST(LayerShape, ActivationsByNameAndObject) {
+  for (const char *name :
+       {"relu", "tanh", "sigmoid", "gelu", "softmax", "log_softmax", "elu",
+        "selu", "leaky_relu", "softplus"}) {
+    Sequential m({4});
+    m.add(Dense(3, name));
+    std::string ir = m.toMLIR();
+    EXPECT_NE(ir.find("kiln." + std::string(name)), std::string::npos)
+        << name << "\n"
+        << ir;
+  }
+  // A custom activation emits its own ops.
+  Activation square("square", [](kiln::KilnBuilder &b, mlir::Value x) {
+    return b.mul(x, x);
+  });
+  Sequential m({4});
+  m.add(Dense(3, square));
+  EXPECT_NE(m.toMLIR().find("kiln.mul"), std::string::npos);
+  EXPECT_EQ(square.name(), "square");
+  EXPECT_TRUE(Activation().isIdentity());
 }
 
 } // namespace
