@@ -54,17 +54,29 @@ struct ModelInfo {
 };
 
 /// Clones @model's body into `b`'s block with its arguments mapped to
-/// `params` and `x`; returns the logits.
+/// `params` and `x`; returns the logits. With `step` (train_step) every
+/// kiln.dropout is switched to training with its seed advanced by the step,
+/// so each step draws new masks; eval_step keeps the model's (identity)
+/// dropouts.
 Value inlineModel(KilnBuilder &b, const ModelInfo &m, ValueRange params,
-                  Value x) {
+                  Value x, Value step = {}) {
   IRMapping map;
   func::FuncOp model = m.func;
   Block &body = model.getBody().front();
   for (auto [i, arg] : llvm::enumerate(m.params))
     map.map(body.getArgument(arg), params[i]);
   map.map(body.getArgument(m.input), x);
-  for (Operation &op : body.without_terminator())
-    b.clone(op, map);
+  for (Operation &op : body.without_terminator()) {
+    auto dropout = dyn_cast<DropoutOp>(op);
+    if (!step || !dropout) {
+      b.clone(op, map);
+      continue;
+    }
+    Value seed = b.add(map.lookup(dropout.getSeed()), step);
+    auto train = DropoutOp::create(b, map.lookup(dropout.getInput()), seed,
+                                   dropout.getRatioAttr(), b.getBoolAttr(true));
+    map.map(dropout.getResults(), train.getResults());
+  }
   return map.lookup(body.getTerminator()->getOperand(0));
 }
 
@@ -307,7 +319,8 @@ struct BuildTrainStepPass
     unsigned stepIndex = numParams + numState;
     KilnBuilder b(m.func.getLoc(), ctx);
     b.setInsertionPointToStart(&body);
-    Value logits = inlineModel(b, m, a.take_front(numParams), a[stepIndex + 1]);
+    Value logits = inlineModel(b, m, a.take_front(numParams), a[stepIndex + 1],
+                               a[stepIndex]);
     Value lossValue =
         buildLoss(b, lossKind, logits, a[stepIndex + 2], Reduction::mean);
     setResults(train, {lossValue}, {"loss"});
