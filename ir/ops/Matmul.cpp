@@ -36,3 +36,15 @@ LogicalResult MatmulOp::inferReturnTypes(MLIRContext *,
   inferred.push_back(RankedTensorType::get(shape, lhs.getElementType()));
   return success();
 }
+
+/// A product with a zero matrix is zero (the initial hidden state of an
+/// unrolled recurrent layer makes such products). Like other compilers'
+/// algebraic folds, this does not propagate a NaN or infinity of the other
+/// operand.
+OpFoldResult MatmulOp::fold(FoldAdaptor a) {
+  if (!isSplatOf(a.getLhs(), 0) && !isSplatOf(a.getRhs(), 0))
+    return {};
+  auto type = cast<RankedTensorType>(getType());
+  return DenseElementsAttr::get(
+      type, FloatAttr::get(type.getElementType(), 0.0).getValue());
+}

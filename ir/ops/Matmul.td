@@ -21,6 +21,7 @@ def Kiln_MatmulOp : Kiln_Op<"matmul", [Pure,
   let assemblyFormat = [{
     $lhs `,` $rhs attr-dict `:` functional-type(operands, results)
   }];
+  let hasFolder = 1;
 }
 
 #endif // KILN_OPS_MATMUL_TD

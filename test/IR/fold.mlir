@@ -311,3 +311,20 @@ func.func @dead(%x: tensor<3xf32>) {
   %1 = kiln.add %0, %x : (tensor<3xf32>, tensor<3xf32>) -> tensor<3xf32>
   return
 }
+
+// -----
+
+// A product with a zero matrix is a zero constant; with any other constant
+// it stays.
+// CHECK-LABEL: func.func @matmul_zero(
+// CHECK-DAG: %[[O:.*]] = kiln.constant dense<1.000000e+00> : tensor<3x5xf32>
+// CHECK-DAG: %[[Z:.*]] = kiln.constant dense<0.000000e+00> : tensor<3x5xf32>
+// CHECK: %[[M:.*]] = kiln.matmul %[[O]], %arg0
+// CHECK-NEXT: return %[[Z]], %[[M]]
+func.func @matmul_zero(%w: tensor<5x5xf32>) -> (tensor<3x5xf32>, tensor<3x5xf32>) {
+  %z = kiln.constant dense<0.0> : tensor<3x5xf32>
+  %o = kiln.constant dense<1.0> : tensor<3x5xf32>
+  %0 = kiln.matmul %z, %w {transpose_rhs = true} : (tensor<3x5xf32>, tensor<5x5xf32>) -> tensor<3x5xf32>
+  %1 = kiln.matmul %o, %w : (tensor<3x5xf32>, tensor<5x5xf32>) -> tensor<3x5xf32>
+  return %0, %1 : tensor<3x5xf32>, tensor<3x5xf32>
+}
