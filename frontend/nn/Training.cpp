@@ -92,22 +92,6 @@ kiln_tensor *findTensor(kiln_trainer *t, const std::string &name) {
   return nullptr;
 }
 
-bool initKind(const std::string &name, kiln_init_kind &kind) {
-  static const std::pair<const char *, kiln_init_kind> kinds[] = {
-      {"zeros", KILN_INIT_ZEROS},
-      {"ones", KILN_INIT_ONES},
-      {"glorot_uniform", KILN_INIT_GLOROT_UNIFORM},
-      {"glorot_normal", KILN_INIT_GLOROT_NORMAL},
-      {"he_uniform", KILN_INIT_HE_UNIFORM},
-      {"he_normal", KILN_INIT_HE_NORMAL}};
-  for (auto &[n, k] : kinds)
-    if (name == n) {
-      kind = k;
-      return true;
-    }
-  return false;
-}
-
 } // namespace
 
 Model::Compiled &Model::requireCompiled(const char *what) const {
@@ -204,7 +188,8 @@ void Model::compile(const CompileOptions &options) {
       kiln_init_kind kind;
       kiln_tensor *t =
           findTensor(c->trainer, "param:" + layer->name() + "." + p.name);
-      if (!t || !initKind(p.init.kind, kind) ||
+      if (!t ||
+          kiln_init_kind_from_name(p.init.kind.c_str(), &kind) != KILN_OK ||
           kiln_init_tensor(t, kind, *p.init.seed))
         throwRuntimeError("compile: initializing " + layer->name() + "." +
                           p.name);

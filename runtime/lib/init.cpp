@@ -4,6 +4,8 @@
 #include "internal.h"
 
 #include <cmath>
+#include <cstring>
+#include <utility>
 
 using namespace kiln::rt;
 
@@ -87,4 +89,22 @@ extern "C" kiln_status kiln_init_tensor(kiln_tensor *t, kiln_init_kind kind,
       store(i + 1, sd * r * std::sin(theta));
   }
   return KILN_OK;
+}
+
+extern "C" kiln_status kiln_init_kind_from_name(const char *name,
+                                                kiln_init_kind *kind) {
+  static const std::pair<const char *, kiln_init_kind> kinds[] = {
+      {"zeros", KILN_INIT_ZEROS},
+      {"ones", KILN_INIT_ONES},
+      {"glorot_uniform", KILN_INIT_GLOROT_UNIFORM},
+      {"glorot_normal", KILN_INIT_GLOROT_NORMAL},
+      {"he_uniform", KILN_INIT_HE_UNIFORM},
+      {"he_normal", KILN_INIT_HE_NORMAL}};
+  for (auto &[n, k] : kinds)
+    if (name && kind && std::strcmp(name, n) == 0) {
+      *kind = k;
+      return KILN_OK;
+    }
+  return kiln::rt::fail(KILN_ERROR_INVALID_ARGUMENT, "unknown initializer '%s'",
+                        name ? name : "(null)");
 }

@@ -50,22 +50,6 @@ std::map<std::string, std::string> attributes(const kiln_entry_info &e) {
   return out;
 }
 
-bool initKind(const std::string &name, kiln_init_kind &kind) {
-  static const std::pair<const char *, kiln_init_kind> kinds[] = {
-      {"zeros", KILN_INIT_ZEROS},
-      {"ones", KILN_INIT_ONES},
-      {"glorot_uniform", KILN_INIT_GLOROT_UNIFORM},
-      {"glorot_normal", KILN_INIT_GLOROT_NORMAL},
-      {"he_uniform", KILN_INIT_HE_UNIFORM},
-      {"he_normal", KILN_INIT_HE_NORMAL}};
-  for (auto &[n, k] : kinds)
-    if (name == n) {
-      kind = k;
-      return true;
-    }
-  return false;
-}
-
 /// An entry point with its arguments bound to buffers: a call is one
 /// `packed(args)`, and the arena is allocated once.
 struct Bound {
@@ -242,7 +226,8 @@ kiln_status kiln_trainer::initialize() {
     kiln_init_kind kind =
         t.rank >= 2 ? KILN_INIT_GLOROT_UNIFORM : KILN_INIT_ZEROS;
     auto it = attrs.find("init." + names[i]);
-    if (it != attrs.end() && !initKind(it->second, kind))
+    if (it != attrs.end() &&
+        kiln_init_kind_from_name(it->second.c_str(), &kind) != KILN_OK)
       return fail(KILN_ERROR_INVALID_ARGUMENT, "%s: unknown initializer '%s'",
                   names[i].c_str(), it->second.c_str());
     if (kiln_status s = kiln_init_tensor(&t, kind, seed * 1000003ULL + i))

@@ -185,6 +185,11 @@ typedef enum kiln_init_kind {
   KILN_INIT_HE_NORMAL = 5       /* N(0, 2 / fan_in) */
 } kiln_init_kind;
 
+/* The kind named `name` ("zeros", "ones", "glorot_uniform", "glorot_normal",
+ * "he_uniform", "he_normal": kiln.init's names); an error names it if it is
+ * none of them. */
+kiln_status kiln_init_kind_from_name(const char *name, kiln_init_kind *kind);
+
 /* Fan-in and fan-out of a parameter from its shape, for kiln's layouts: a
  * dense weight is [in, out] (x @ W), a convolution filter [F, C, KH, KW]
  * (fan_in = C*KH*KW, fan_out = F*KH*KW), a vector [n] has n for both. */
