@@ -59,7 +59,9 @@ using namespace mlir;
 
 namespace kiln {
 
-Pipeline::Pipeline(CompileOptions options) : opts(std::move(options)) {}
+Pipeline::Pipeline(CompileOptions options) : opts(std::move(options)) {
+  timing.setEnabled(opts.timePasses);
+}
 Pipeline::~Pipeline() = default;
 
 void Pipeline::registerDialects(DialectRegistry &registry) {
@@ -432,8 +434,13 @@ LogicalResult Pipeline::lowerToLLVMDialect(ModuleOp module) {
   if (failed(addIRPrinting(prepare, module)) ||
       failed(addIRPrinting(pm, module)))
     return failure();
+  TimingScope root = timing.getRootScope();
+  TimingScope prepareTime = root.nest("prepare the model");
+  if (opts.timePasses)
+    prepare.enableTiming(prepareTime);
   if (prepare.size() && failed(prepare.run(module)))
     return failure();
+  prepareTime.stop();
 
   if (failed(checkEntryPoints(module)))
     return failure();
@@ -458,8 +465,12 @@ LogicalResult Pipeline::lowerToLLVMDialect(ModuleOp module) {
             func.removeResultAttr(i, a.getName());
   }
 
+  TimingScope lowerTime = root.nest("lower to the LLVM dialect");
+  if (opts.timePasses)
+    pm.enableTiming(lowerTime);
   if (failed(pm.run(module)))
     return failure();
+  lowerTime.stop();
 
   for (auto func : module.getOps<LLVM::LLVMFuncOp>())
     for (EntryPoint &entry : entries)

@@ -13,6 +13,7 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Support/Timing.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
 
@@ -49,6 +50,9 @@ struct CompileOptions {
   int64_t batch = 0;
   bool train = false;
   std::string trainStepOptions;
+  /// (--time-compile) Reports the time of every pass, of LLVM optimization and
+  /// of code generation on stderr when the pipeline is destroyed.
+  bool timePasses = false;
 };
 
 /// One argument or result of an entry point.
@@ -103,6 +107,8 @@ private:
                                     mlir::ModuleOp module);
 
   CompileOptions opts;
+  /// Disabled unless opts.timePasses; its report prints on destruction.
+  mlir::DefaultTimingManager timing;
   std::vector<EntryPoint> entries;
   std::unique_ptr<llvm::TargetMachine> targetMachine;
   /// Passes run so far, numbering the files of --dump-ir-dir across the

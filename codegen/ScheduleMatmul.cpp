@@ -2,26 +2,22 @@
 //
 // The transform schedule of docs/notes/matmul-schedule.md: stage A (tensors)
 // per matmul in kiln-schedule-matmul, stage B (buffers) per function in
-// kiln-lower-vectors. The sequences are generated as text, so that
-// --print-ir-after shows what ran, and applied with the transform
-// interpreter to one function at a time.
+// kiln-lower-vectors. The sequences are generated as text and applied with
+// the transform interpreter: stage A to one op at a time in a scratch
+// function (codegen/Schedule.h), stage B to each function.
 //
 //===----------------------------------------------------------------------===//
 
 #include "codegen/CostModel.h"
 #include "codegen/Passes.h"
+#include "codegen/Schedule.h"
 
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
-#include "mlir/Dialect/Transform/Interfaces/TransformInterfaces.h"
 #include "mlir/IR/BuiltinOps.h"
-#include "mlir/IR/Diagnostics.h"
-#include "mlir/IR/Verifier.h"
-#include "mlir/Parser/Parser.h"
 #include "llvm/ADT/STLExtras.h"
 
 #include <cstring>
 #include <string>
-#include <thread>
 
 namespace kiln {
 #define GEN_PASS_DEF_KILNSCHEDULEMATMUL
@@ -190,19 +186,6 @@ transform.sequence failures(propagate) {
 }
 )mlir";
 
-/// Parses `text` and applies its sequence to `func`.
-LogicalResult applySchedule(func::FuncOp func, StringRef text) {
-  MLIRContext *ctx = func.getContext();
-  OwningOpRef<ModuleOp> schedule =
-      parseSourceString<ModuleOp>(text, ParserConfig(ctx));
-  if (!schedule)
-    return func.emitError("kiln: the generated transform schedule does not "
-                          "parse (a bug in kiln)");
-  auto sequence =
-      *schedule->getBody()->getOps<transform::TransformOpInterface>().begin();
-  return transform::applyTransforms(func, sequence);
-}
-
 /// A matmul the schedule handles: 2-D, f32, static, on tensors, with the
 /// default indexing maps.
 bool isSchedulable(linalg::MatmulOp mm) {
@@ -277,31 +260,14 @@ bool isElementwiseSchedulable(linalg::GenericOp op) {
   return true;
 }
 
-/// Applies `text` to a copy of `func` and moves the result in only when
-/// every step succeeded and the result verifies; the diagnostics of a failed
-/// try are dropped, so that the op just keeps its loops.
-bool trySchedule(func::FuncOp func, StringRef text) {
-  OwningOpRef<func::FuncOp> copy(func.clone());
-  std::thread::id self = std::this_thread::get_id();
-  // Other threads of the pass manager share the context's handlers: drop
-  // only this thread's diagnostics.
-  ScopedDiagnosticHandler quiet(func.getContext(), [self](Diagnostic &) {
-    return success(std::this_thread::get_id() == self);
-  });
-  if (failed(applySchedule(*copy, text)) || failed(verify(*copy)))
-    return false;
-  func.getBody().takeBody(copy->getBody());
-  return true;
-}
-
 struct ScheduleMatmul : impl::KilnScheduleMatmulBase<ScheduleMatmul> {
   using Base::Base;
 
   void runOnOperation() override {
     func::FuncOp func = getOperation();
     TargetModel target;
-    // One matmul at a time: the schedule canonicalizes the whole function,
-    // which may rewrite or merge the other matmuls, so look them up again.
+    // One matmul at a time, each scheduled in isolation (codegen/Schedule.h);
+    // the scheduled form has no linalg.matmul left.
     while (true) {
       linalg::MatmulOp mm;
       func.walk([&](linalg::MatmulOp op) {
@@ -330,8 +296,7 @@ struct ScheduleMatmul : impl::KilnScheduleMatmulBase<ScheduleMatmul> {
         for (size_t at; (at = text.find(key)) != std::string::npos;)
           text.replace(at, strlen(key), v);
       }
-      mm->setAttr(kTarget, UnitAttr::get(&getContext()));
-      if (failed(applySchedule(func, text))) {
+      if (failed(scheduleInIsolation(mm, kTarget, text, /*quiet=*/false))) {
         mm.emitError("kiln-schedule-matmul: the schedule failed on this "
                      "matmul (")
             << m << "x" << k << "x" << n << ")";
@@ -350,8 +315,8 @@ struct ScheduleElementwise
     func::FuncOp func = getOperation();
     TargetModel target;
     MLIRContext *ctx = &getContext();
-    // One op at a time, found again after each (the schedule canonicalizes
-    // the function); an op the schedule fails on is marked and skipped.
+    // One op at a time, each scheduled in isolation (codegen/Schedule.h);
+    // an op the schedule fails on is marked and skipped.
     while (true) {
       linalg::GenericOp op;
       func.walk([&](linalg::GenericOp g) {
@@ -391,12 +356,11 @@ struct ScheduleElementwise
       for (auto &[key, value] : params)
         for (size_t at; (at = text.find(key)) != std::string::npos;)
           text.replace(at, strlen(key), value);
-      op->setAttr(kTarget, UnitAttr::get(ctx));
-      if (trySchedule(func, text)) {
+      // An op the schedule fails on keeps its loops.
+      if (succeeded(scheduleInIsolation(op, kTarget, text, /*quiet=*/true))) {
         func->setAttr(kScheduled, UnitAttr::get(ctx));
         continue;
       }
-      op->removeAttr(kTarget);
       op->setAttr(kSkip, UnitAttr::get(ctx));
     }
     func.walk([](linalg::GenericOp g) { g->removeAttr(kSkip); });

@@ -31,3 +31,20 @@ func.func @int_mm(%a: tensor<4x4xi32>, %b: tensor<4x4xi32>, %c: tensor<4x4xi32>)
   %0 = linalg.matmul ins(%a, %b : tensor<4x4xi32>, tensor<4x4xi32>) outs(%c : tensor<4x4xi32>) -> tensor<4x4xi32>
   return %0 : tensor<4x4xi32>
 }
+
+// A constant operand is packed like an argument (each matmul is scheduled in
+// a scratch function with its fill and constant producers).
+// CHECK-LABEL: func.func @const_weight
+// CHECK-SAME: attributes {kiln.scheduled}
+// CHECK-NOT: linalg.matmul
+// CHECK: %[[W:.+]] = arith.constant dense<{{.*}}> : tensor<3x5xf32>
+// CHECK: vector.transfer_read %[[W]]
+// CHECK: vector.contract
+func.func @const_weight(%a: tensor<4x3xf32>) -> tensor<4x5xf32> {
+  %w = arith.constant dense<[[1.0, 2.0, 3.0, 4.0, 5.0], [0.5, 0.5, 0.5, 0.5, 0.5], [-1.0, 0.0, 1.0, 2.0, 3.0]]> : tensor<3x5xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<4x5xf32>
+  %c = linalg.fill ins(%zero : f32) outs(%e : tensor<4x5xf32>) -> tensor<4x5xf32>
+  %0 = linalg.matmul ins(%a, %w : tensor<4x3xf32>, tensor<3x5xf32>) outs(%c : tensor<4x5xf32>) -> tensor<4x5xf32>
+  return %0 : tensor<4x5xf32>
+}

@@ -73,6 +73,11 @@ cl::opt<bool> printFullConstants("print-full-constants",
                                           "IR dumps"),
                                  cl::cat(category));
 
+cl::opt<bool> timePasses("time-compile",
+                         cl::desc("Report the time of every pass and of "
+                                  "LLVM optimization and code generation"),
+                         cl::cat(category));
+
 cl::opt<bool> train("train",
                     cl::desc("Compile a training step: add @train_step and "
                              "@eval_step around the model function"),
@@ -211,6 +216,7 @@ int main(int argc, char **argv) {
   options.printIrAfterAll = printIrAfterAll;
   options.printIrAfter.assign(printIrAfter.begin(), printIrAfter.end());
   options.dumpIrDir = dumpIrDir;
+  options.timePasses = timePasses;
   if (printFullConstants)
     options.elideConstantsOver = 0;
   if (batch < 0) {

@@ -1,0 +1,120 @@
+//===- Schedule.cpp - applying generated transform schedules --------------===//
+
+#include "codegen/Schedule.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Transform/Interfaces/TransformInterfaces.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/Verifier.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Transforms/RegionUtils.h"
+#include "llvm/ADT/SetVector.h"
+
+#include <thread>
+
+using namespace mlir;
+
+namespace kiln {
+
+LogicalResult applySchedule(Operation *root, StringRef text) {
+  MLIRContext *ctx = root->getContext();
+  OwningOpRef<ModuleOp> schedule =
+      parseSourceString<ModuleOp>(text, ParserConfig(ctx));
+  if (!schedule)
+    return root->emitError("kiln: the generated transform schedule does not "
+                           "parse (a bug in kiln)");
+  auto sequence =
+      *schedule->getBody()->getOps<transform::TransformOpInterface>().begin();
+  return transform::applyTransforms(root, sequence);
+}
+
+namespace {
+
+/// Producers that travel with their consumer into the scratch function:
+/// the schedule fuses fills into its loops and folds packs of constants
+/// (weights packed at compile time).
+bool travelsWithConsumer(Operation *op) {
+  return op && isa<tensor::EmptyOp, arith::ConstantOp, linalg::FillOp>(op);
+}
+
+/// `target` and its travelling producers, producers first.
+SmallVector<Operation *> collectOps(Operation *target) {
+  llvm::SetVector<Operation *> ops;
+  std::function<void(Operation *)> visit = [&](Operation *op) {
+    for (Value v : op->getOperands())
+      if (Operation *def = v.getDefiningOp();
+          travelsWithConsumer(def) && !ops.contains(def))
+        visit(def);
+    ops.insert(op);
+  };
+  visit(target);
+  return ops.takeVector();
+}
+
+} // namespace
+
+LogicalResult scheduleInIsolation(Operation *target, StringRef marker,
+                                  StringRef text, bool quiet) {
+  MLIRContext *ctx = target->getContext();
+  Location loc = target->getLoc();
+  SmallVector<Operation *> ops = collectOps(target);
+  llvm::SetVector<Operation *> inside(ops.begin(), ops.end());
+
+  // Everything the ops use from outside becomes an argument.
+  llvm::SetVector<Value> external;
+  for (Operation *op : ops) {
+    for (Value v : op->getOperands())
+      if (!inside.contains(v.getDefiningOp()))
+        external.insert(v);
+    getUsedValuesDefinedAbove(op->getRegions(), external);
+  }
+
+  OpBuilder b(ctx);
+  SmallVector<Type> argTypes;
+  for (Value v : external)
+    argTypes.push_back(v.getType());
+  OwningOpRef<func::FuncOp> scratch = func::FuncOp::create(
+      loc, "kiln_schedule_scratch",
+      b.getFunctionType(argTypes, target->getResultTypes()));
+  Block *body = scratch->addEntryBlock();
+  IRMapping map;
+  for (auto [v, arg] : llvm::zip(external, body->getArguments()))
+    map.map(v, arg);
+  b.setInsertionPointToStart(body);
+  Operation *copy = nullptr;
+  for (Operation *op : ops)
+    copy = b.clone(*op, map);
+  copy->setAttr(marker, UnitAttr::get(ctx));
+  func::ReturnOp::create(b, loc, copy->getResults());
+
+  {
+    // Other threads of the pass manager share the context's handlers: drop
+    // only this thread's diagnostics.
+    std::thread::id self = std::this_thread::get_id();
+    std::optional<ScopedDiagnosticHandler> silence;
+    if (quiet)
+      silence.emplace(ctx, [self](Diagnostic &) {
+        return success(std::this_thread::get_id() == self);
+      });
+    if (failed(applySchedule(*scratch, text)) || failed(verify(*scratch)))
+      return failure();
+  }
+
+  // Splice the scheduled ops in before `target` and let them take its place.
+  for (auto [v, arg] : llvm::zip(external, body->getArguments()))
+    arg.replaceAllUsesWith(v);
+  auto ret = cast<func::ReturnOp>(body->getTerminator());
+  target->replaceAllUsesWith(ret.getOperands());
+  target->getBlock()->getOperations().splice(
+      Block::iterator(target), body->getOperations(), body->begin(),
+      Block::iterator(ret));
+  target->erase();
+  return success();
+}
+
+} // namespace kiln

@@ -1,0 +1,35 @@
+//===- Schedule.h - applying generated transform schedules ------*- C++ -*-===//
+//
+// The schedule passes (kiln-schedule-matmul, kiln-schedule-elementwise,
+// kiln-lower-vectors) generate transform sequences as text and apply them
+// with the transform interpreter. A per-op schedule runs on a scratch
+// function that holds only that op and the producers it folds or fuses, so
+// that its canonicalization and CSE cost grows with the op, not with the
+// function: on a whole train step the per-op cost made compilation
+// quadratic.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef KILN_CODEGEN_SCHEDULE_H
+#define KILN_CODEGEN_SCHEDULE_H
+
+#include "mlir/IR/Operation.h"
+#include "mlir/Support/LLVM.h"
+
+namespace kiln {
+
+/// Parses `text`, a transform.sequence, and applies it to `root`.
+mlir::LogicalResult applySchedule(mlir::Operation *root, llvm::StringRef text);
+
+/// Applies `text` to a scratch function holding `target` (marked with the
+/// unit attribute `marker`, which the sequence matches) and its empty, fill
+/// and constant producers, then splices the scheduled code in place of
+/// `target`. On failure nothing changes; the diagnostics of the try are
+/// reported, or dropped when `quiet`.
+mlir::LogicalResult scheduleInIsolation(mlir::Operation *target,
+                                        llvm::StringRef marker,
+                                        llvm::StringRef text, bool quiet);
+
+} // namespace kiln
+
+#endif // KILN_CODEGEN_SCHEDULE_H
