@@ -103,7 +103,8 @@ bool runDriver(llvm::ArrayRef<std::string> args, std::string &error) {
 } // namespace
 
 std::string generateHeader(llvm::StringRef guardName,
-                           const std::vector<EntryPoint> &entries) {
+                           const std::vector<EntryPoint> &entries,
+                           llvm::StringRef tableSymbol) {
   std::string guard = llvm::StringRef(identifier(guardName)).upper() + "_H";
   std::string h;
   llvm::raw_string_ostream os(h);
@@ -117,7 +118,7 @@ std::string generateHeader(llvm::StringRef guardName,
      << " * bytes, 64-byte aligned, reused across calls (NULL when the size\n"
      << " * is 0). The entry points allocate nothing themselves. */\n\n";
   for (const EntryPoint &e : entries) {
-    std::string id = identifier(e.name);
+    std::string id = identifier(e.symbol);
     os << "/* " << e.name << "\n";
     for (const TensorInfo &t : e.inputs)
       os << " *   input  " << t.name << ": " << shapeText(t)
@@ -136,6 +137,9 @@ std::string generateHeader(llvm::StringRef guardName,
     os << "/* The same call with args[i] pointing at the i-th parameter. */\n"
        << "void " << id << "_packed(void **args);\n\n";
   }
+  os << "/* The entry points' names, shapes and packed wrappers, for\n"
+     << " * kiln_find_entry and kiln_run_entry (kiln/driver.h). */\n"
+     << "extern const struct kiln_module_info " << tableSymbol << ";\n\n";
   os << "#ifdef __cplusplus\n}\n#endif\n\n#endif /* " << guard << " */\n";
   return h;
 }
@@ -176,9 +180,12 @@ bool linkShared(const std::string &objectPath, const std::string &outPath,
 }
 
 bool linkExecutable(const std::string &objectPath, const std::string &outPath,
-                    std::string &error) {
+                    std::string &error, llvm::StringRef tableSymbol) {
   std::vector<std::string> args = {"-o", outPath, objectPath,
                                    KILN_DRIVER_MAIN_LIB, KILN_RUNTIME_LIB};
+  // The driver's main reads `kiln_module_table`; a prefixed table stands in.
+  if (tableSymbol != "kiln_module_table")
+    args.push_back(("-Wl,--defsym=kiln_module_table=" + tableSymbol).str());
   llvm::append_range(args, openmpArgs());
   llvm::append_range(
       args, std::vector<std::string>{"-lstdc++", "-lm", "-lpthread", "-lz"});

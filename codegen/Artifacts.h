@@ -18,10 +18,11 @@
 
 namespace kiln {
 
-/// A C header declaring each entry point, with shapes and dtypes in comments
-/// and the arena size as a macro.
+/// A C header declaring each entry point (by its symbol), with shapes and
+/// dtypes in comments and the arena size as a macro, and the module table.
 std::string generateHeader(llvm::StringRef guardName,
-                           const std::vector<EntryPoint> &entries);
+                           const std::vector<EntryPoint> &entries,
+                           llvm::StringRef tableSymbol = "kiln_module_table");
 
 /// Writes a static archive holding one object file.
 bool writeArchive(const std::string &objectPath, const std::string &outPath,
@@ -31,9 +32,11 @@ bool writeArchive(const std::string &objectPath, const std::string &outPath,
 bool linkShared(const std::string &objectPath, const std::string &outPath,
                 std::string &error);
 
-/// Links an object with the runtime's driver into an executable.
+/// Links an object with the runtime's driver into an executable; the driver
+/// reads the module table `tableSymbol`.
 bool linkExecutable(const std::string &objectPath, const std::string &outPath,
-                    std::string &error);
+                    std::string &error,
+                    llvm::StringRef tableSymbol = "kiln_module_table");
 
 } // namespace kiln
 

@@ -228,6 +228,7 @@ std::vector<EntryPoint> collectEntryPoints(ModuleOp module) {
       continue;
     EntryPoint entry;
     entry.name = func.getSymName().str();
+    entry.symbol = entry.name;
     entry.attributes = entryAttributes(func);
     for (auto [i, type] : llvm::enumerate(func.getArgumentTypes())) {
       auto name = func.getArgAttrOfType<StringAttr>(i, "kiln.name");
@@ -445,6 +446,23 @@ LogicalResult Pipeline::lowerToLLVMDialect(ModuleOp module) {
   if (failed(checkEntryPoints(module)))
     return failure();
   entries = collectEntryPoints(module);
+  if (!opts.symbolPrefix.empty()) {
+    StringRef prefix = opts.symbolPrefix;
+    if (llvm::isDigit(prefix[0]) || !llvm::all_of(prefix, [](char c) {
+          return llvm::isAlnum(c) || c == '_';
+        }))
+      return emitError(module.getLoc(), "symbol prefix '")
+             << prefix << "' is not the start of a C identifier";
+    SymbolTable symbols(module);
+    for (EntryPoint &entry : entries) {
+      entry.symbol = opts.symbolPrefix + entry.name;
+      if (failed(symbols.rename(
+              symbols.lookup(entry.name),
+              StringAttr::get(module.getContext(), entry.symbol))))
+        return emitError(module.getLoc(), "cannot rename entry point '")
+               << entry.name << "' to '" << entry.symbol << "'";
+    }
+  }
   // kiln.* argument and result attributes describe the model (trainable,
   // names) and are recorded above; the lowered code has no use for them,
   // except kiln.in_place_of, which kiln-drop-in-place-results consumes.
@@ -474,7 +492,7 @@ LogicalResult Pipeline::lowerToLLVMDialect(ModuleOp module) {
 
   for (auto func : module.getOps<LLVM::LLVMFuncOp>())
     for (EntryPoint &entry : entries)
-      if (func.getName() == entry.name)
+      if (func.getName() == entry.symbol)
         if (auto size = func->getAttrOfType<IntegerAttr>("kiln.arena_size"))
           entry.arenaSize = size.getInt();
   return success();

@@ -53,6 +53,10 @@ struct CompileOptions {
   /// (--time-compile) Reports the time of every pass, of LLVM optimization and
   /// of code generation on stderr when the pipeline is destroyed.
   bool timePasses = false;
+  /// Prepended to every external symbol (entry points, their packed
+  /// wrappers, the module table), so that several models link into one
+  /// program. The module table keeps the unprefixed entry names.
+  std::string symbolPrefix;
 };
 
 /// One argument or result of an entry point.
@@ -69,7 +73,10 @@ struct TensorInfo {
 /// A compiled function: `name(inputs..., outputs..., arena)`, every tensor
 /// a pointer to dense row-major data.
 struct EntryPoint {
+  /// The name drivers look the entry point up by (kiln_find_entry).
   std::string name;
+  /// Its C symbol: CompileOptions::symbolPrefix + name.
+  std::string symbol;
   std::vector<TensorInfo> inputs, outputs;
   int64_t arenaSize = 0;
   /// `key=value` lines for drivers (a train step's layout, initializers).
@@ -99,6 +106,10 @@ public:
                                llvm::raw_pwrite_stream &os, std::string &error);
 
   const std::vector<EntryPoint> &entryPoints() const { return entries; }
+  /// The symbol of the kiln_module_info that describes the entry points.
+  std::string moduleTableSymbol() const {
+    return opts.symbolPrefix + "kiln_module_table";
+  }
   const CompileOptions &options() const { return opts; }
 
 private:

@@ -80,11 +80,11 @@ void addPackedWrapper(llvm::Module &module, llvm::Function *entry) {
   b.CreateRetVoid();
 }
 
-/// Emits the `kiln_module_table` (a kiln_module_info) (see
+/// Emits the module table `tableSymbol`, a kiln_module_info (see
 /// runtime/include/kiln/driver.h): for each entry point its name, packed
 /// wrapper, arena size and the name, dtype and shape of each input and output.
-void addModuleInfo(llvm::Module &module,
-                   const std::vector<EntryPoint> &entries) {
+void addModuleInfo(llvm::Module &module, const std::vector<EntryPoint> &entries,
+                   const std::string &tableSymbol) {
   llvm::LLVMContext &ctx = module.getContext();
   llvm::IRBuilder<> b(ctx);
   auto *ptrTy = llvm::PointerType::getUnqual(ctx);
@@ -129,7 +129,7 @@ void addModuleInfo(llvm::Module &module,
                    llvm::ArrayType::get(argTy, argInits.size()), argInits),
                "kiln.args");
     entryInits.push_back(llvm::ConstantStruct::get(
-        entryTy, {str(entry.name), module.getFunction(entry.name + "_packed"),
+        entryTy, {str(entry.name), module.getFunction(entry.symbol + "_packed"),
                   llvm::ConstantInt::get(i64, entry.arenaSize),
                   llvm::ConstantInt::get(i32, entry.inputs.size()),
                   llvm::ConstantInt::get(i32, entry.outputs.size()), args,
@@ -147,7 +147,7 @@ void addModuleInfo(llvm::Module &module,
       llvm::ConstantStruct::get(
           infoTy, {llvm::ConstantInt::get(i32, 2),
                    llvm::ConstantInt::get(i32, entryInits.size()), table}),
-      "kiln_module_table");
+      tableSymbol);
 }
 
 /// LLVM's default pipeline at `optLevel`, less loop unrolling: the
@@ -200,7 +200,7 @@ Pipeline::translateToLLVMIR(ModuleOp module, llvm::LLVMContext &context) {
   llvmModule->setTargetTriple(tm->getTargetTriple());
   llvmModule->setDataLayout(tm->createDataLayout());
   for (const EntryPoint &entry : entries) {
-    llvm::Function *f = llvmModule->getFunction(entry.name);
+    llvm::Function *f = llvmModule->getFunction(entry.symbol);
     if (!f) {
       emitError(module.getLoc(), "entry point '")
           << entry.name << "' vanished in lowering";
@@ -208,7 +208,7 @@ Pipeline::translateToLLVMIR(ModuleOp module, llvm::LLVMContext &context) {
     }
     addPackedWrapper(*llvmModule, f);
   }
-  addModuleInfo(*llvmModule, entries);
+  addModuleInfo(*llvmModule, entries, moduleTableSymbol());
   translateTime.stop();
   TimingScope optimizeTime = timing.getRootScope().nest("LLVM optimization");
   optimize(*llvmModule, opts.optLevel, tm);

@@ -78,6 +78,13 @@ cl::opt<bool> timePasses("time-compile",
                                   "LLVM optimization and code generation"),
                          cl::cat(category));
 
+cl::opt<std::string> symbolPrefix(
+    "symbol-prefix",
+    cl::desc("Prepend PREFIX to every exported symbol (entry points, their "
+             "_packed wrappers, kiln_module_table), so that several models "
+             "link into one program"),
+    cl::value_desc("PREFIX"), cl::cat(category));
+
 cl::opt<bool> train("train",
                     cl::desc("Compile a training step: add @train_step and "
                              "@eval_step around the model function"),
@@ -217,6 +224,7 @@ int main(int argc, char **argv) {
   options.printIrAfter.assign(printIrAfter.begin(), printIrAfter.end());
   options.dumpIrDir = dumpIrDir;
   options.timePasses = timePasses;
+  options.symbolPrefix = symbolPrefix;
   if (printFullConstants)
     options.elideConstantsOver = 0;
   if (batch < 0) {
@@ -247,7 +255,8 @@ int main(int argc, char **argv) {
   if (kinds.count("header") &&
       !writeFile(name + ".h",
                  kiln::generateHeader(llvm::sys::path::filename(name),
-                                      pipeline.entryPoints())))
+                                      pipeline.entryPoints(),
+                                      pipeline.moduleTableSymbol())))
     return 1;
 
   bool needObject = kinds.count("obj") || kinds.count("lib") ||
@@ -306,7 +315,8 @@ int main(int argc, char **argv) {
   if (ok && kinds.count("shared"))
     ok = kiln::linkShared(object, sibling("lib" + base + ".so"), error);
   if (ok && kinds.count("exe"))
-    ok = kiln::linkExecutable(object, name, error);
+    ok =
+        kiln::linkExecutable(object, name, error, pipeline.moduleTableSymbol());
   if (!keepObject)
     llvm::sys::fs::remove(object);
   if (!ok) {
