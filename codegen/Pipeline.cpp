@@ -104,6 +104,25 @@ void Pipeline::registerDialects(DialectRegistry &registry) {
   registerOpenMPDialectTranslation(registry);
 }
 
+bool trainStepOptionsFromSpec(StringRef loss, StringRef optimizer,
+                              std::string &options, std::string &error) {
+  auto [name, rest] = optimizer.split(':');
+  options = ("loss=" + loss + " optimizer=" + name).str();
+  llvm::SmallVector<StringRef> settings;
+  rest.split(settings, ',', -1, /*KeepEmpty=*/false);
+  for (StringRef setting : settings) {
+    auto [key, value] = setting.split('=');
+    if (key.empty() || value.empty() || key == "loss" || key == "optimizer") {
+      error =
+          ("expected key=value after '" + name + ":', got '" + setting + "'")
+              .str();
+      return false;
+    }
+    options += (" " + key + "=" + value).str();
+  }
+  return true;
+}
+
 int dtypeCode(Type t) {
   if (t.isF32())
     return 1;

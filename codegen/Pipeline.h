@@ -127,6 +127,13 @@ private:
   int passesRun = 0;
 };
 
+/// kiln-build-train-step's options (CompileOptions::trainStepOptions) from a
+/// loss and an optimizer spec `NAME[:key=value,...]`, the form kiln-compile's
+/// --loss/--optimizer and the model API take. False, with `error` set, when a
+/// setting is not key=value; the pass checks the names and values.
+bool trainStepOptionsFromSpec(llvm::StringRef loss, llvm::StringRef optimizer,
+                              std::string &options, std::string &error);
+
 /// The ONNX data type code of an MLIR element type (0 when unsupported).
 int dtypeCode(mlir::Type elementType);
 

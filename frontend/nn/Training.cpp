@@ -46,25 +46,16 @@ std::string trainStepOptions(const CompileOptions &o) {
     throw Error("compile: loss must be softmax_cross_entropy (or "
                 "sparse_categorical_crossentropy) or nll, got '" +
                 o.loss + "': the trainer's data are class labels");
-  llvm::StringRef spec = o.optimizer;
-  auto [name, rest] = spec.split(':');
+  llvm::StringRef name = llvm::StringRef(o.optimizer).split(':').first;
   static const char *const optimizers[] = {
       "sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw"};
   if (!llvm::is_contained(optimizers, name))
     throw Error("compile: unknown optimizer '" + name.str() +
                 "' (expected sgd, momentum, nesterov, adagrad, rmsprop, adam "
                 "or adamw)");
-  std::string text = "loss=" + loss + " optimizer=" + name.str();
-  llvm::SmallVector<llvm::StringRef> settings;
-  rest.split(settings, ',', -1, /*KeepEmpty=*/false);
-  for (llvm::StringRef setting : settings) {
-    auto [key, value] = setting.split('=');
-    if (key.empty() || value.empty() || key == "loss" || key == "optimizer")
-      throw Error("compile: optimizer '" + o.optimizer +
-                  "': expected key=value after '" + name.str() + ":', got '" +
-                  setting.str() + "'");
-    text += " " + key.str() + "=" + value.str();
-  }
+  std::string text, error;
+  if (!trainStepOptionsFromSpec(loss, o.optimizer, text, error))
+    throw Error("compile: optimizer '" + o.optimizer + "': " + error);
   return text;
 }
 

@@ -129,24 +129,6 @@ bool writeFile(const std::string &path, llvm::StringRef contents) {
 
 /// kiln-build-train-step's options from --loss and --optimizer, or an
 /// error message.
-std::string trainStepOptions(std::string &error) {
-  llvm::StringRef spec = optimizer;
-  auto [name, rest] = spec.split(':');
-  std::string text = "loss=" + loss + " optimizer=" + name.str();
-  llvm::SmallVector<llvm::StringRef> settings;
-  rest.split(settings, ',', -1, /*KeepEmpty=*/false);
-  for (llvm::StringRef setting : settings) {
-    auto [key, value] = setting.split('=');
-    if (key.empty() || value.empty() || key == "loss" || key == "optimizer") {
-      error = "--optimizer: expected key=value after '" + name.str() +
-              ":', got '" + setting.str() + "'";
-      return "";
-    }
-    text += " " + key.str() + "=" + value.str();
-  }
-  return text;
-}
-
 } // namespace
 
 int main(int argc, char **argv) {
@@ -234,9 +216,9 @@ int main(int argc, char **argv) {
   options.batch = batch;
   options.train = train;
   if (train) {
-    options.trainStepOptions = trainStepOptions(error);
-    if (!error.empty()) {
-      llvm::errs() << "error: " << error << "\n";
+    if (!kiln::trainStepOptionsFromSpec(loss, optimizer,
+                                        options.trainStepOptions, error)) {
+      llvm::errs() << "error: --optimizer: " << error << "\n";
       return 2;
     }
   }
