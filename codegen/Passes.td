@@ -54,6 +54,19 @@ def KilnFuseElementwise : Pass<"kiln-fuse-elementwise"> {
                            "mlir::affine::AffineDialect"];
 }
 
+def KilnFlattenGlobals : Pass<"kiln-flatten-globals", "mlir::ModuleOp"> {
+  let summary = "Store multi-dimensional constant globals as 1-D arrays";
+  let description = [{
+    Rewrites each constant `memref.global` of rank > 1 into a 1-D global,
+    and each `memref.get_global` of it into the 1-D global and a
+    `memref.expand_shape` back to its type. The LLVM global is then one flat
+    array instead of nested arrays, whose translation and code generation
+    cost grows with the number of innermost rows (a weight packed at
+    compile time has rows of one element). Runs after the vector schedule,
+    which expects the original shapes.
+  }];
+}
+
 def KilnPlanMemory : Pass<"kiln-plan-memory", "mlir::ModuleOp"> {
   let summary = "Place every intermediate buffer in one arena argument";
   let description = [{

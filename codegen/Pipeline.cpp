@@ -350,6 +350,7 @@ void buildPipeline(OpPassManager &pm, const CompileOptions &opts) {
   pm.addNestedPass<func::FuncOp>(createKilnLowerVectors());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  pm.addPass(createKilnFlattenGlobals());
 
   // Loops, then the LLVM dialect. Entry points take bare pointers. The
   // schedule's scf.parallel loops become OpenMP; canonicalize removes the

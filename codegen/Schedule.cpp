@@ -58,8 +58,10 @@ SmallVector<Operation *> collectOps(Operation *target) {
 
 } // namespace
 
-LogicalResult scheduleInIsolation(Operation *target, StringRef marker,
-                                  StringRef text, bool quiet) {
+LogicalResult
+scheduleInIsolation(Operation *target, StringRef marker,
+                    function_ref<LogicalResult(Operation *scratch)> schedule,
+                    bool quiet) {
   MLIRContext *ctx = target->getContext();
   Location loc = target->getLoc();
   SmallVector<Operation *> ops = collectOps(target);
@@ -101,7 +103,7 @@ LogicalResult scheduleInIsolation(Operation *target, StringRef marker,
       silence.emplace(ctx, [self](Diagnostic &) {
         return success(std::this_thread::get_id() == self);
       });
-    if (failed(applySchedule(*scratch, text)) || failed(verify(*scratch)))
+    if (failed(schedule(*scratch)) || failed(verify(*scratch)))
       return failure();
   }
 

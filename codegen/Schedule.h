@@ -21,14 +21,20 @@ namespace kiln {
 /// Parses `text`, a transform.sequence, and applies it to `root`.
 mlir::LogicalResult applySchedule(mlir::Operation *root, llvm::StringRef text);
 
-/// Applies `text` to a scratch function holding `target` (marked with the
-/// unit attribute `marker`, which the sequence matches) and its empty, fill
-/// and constant producers, then splices the scheduled code in place of
+/// Runs `schedule` on a scratch function holding `target` (marked with the
+/// unit attribute `marker`, which transform sequences match) and its empty,
+/// fill and constant producers, then splices the scheduled code in place of
 /// `target`. On failure nothing changes; the diagnostics of the try are
 /// reported, or dropped when `quiet`.
-mlir::LogicalResult scheduleInIsolation(mlir::Operation *target,
-                                        llvm::StringRef marker,
-                                        llvm::StringRef text, bool quiet);
+mlir::LogicalResult scheduleInIsolation(
+    mlir::Operation *target, llvm::StringRef marker,
+    llvm::function_ref<mlir::LogicalResult(mlir::Operation *scratch)> schedule,
+    bool quiet);
+
+/// Replaces each linalg.pack of an f32 constant under `root` by the packed
+/// constant: weights packed once at compile time instead of at every call.
+/// Returns how many packs were folded.
+int foldConstantPacks(mlir::Operation *root);
 
 } // namespace kiln
 

@@ -14,6 +14,7 @@
 
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Matchers.h"
 #include "llvm/ADT/STLExtras.h"
 
 #include <cstring>
@@ -35,10 +36,9 @@ constexpr StringLiteral kTarget = "kiln.schedule_target";
 constexpr StringLiteral kScheduled = "kiln.scheduled";
 constexpr StringLiteral kSkip = "kiln.schedule_skip";
 
-/// Stage A for the one matmul marked kTarget in the function %root.
-/// $mr, $nr: register tile; $kc: K block; $fm1, $fn1: forall tile in
-/// packed units (M1, N1); $tm, $tn: the same in elements (for the unpack).
-const char *kStageA = R"mlir(
+/// Stage A, part 1, for the one matmul marked kTarget in the scratch
+/// function %root: the packs. $mr, $nr: register tile.
+const char *kStageAPack = R"mlir(
 transform.sequence failures(propagate) {
 ^bb0(%root: !transform.any_op):
   // 1. pack: A -> [M/mr][K][mr][1], B -> [N/nr][K][nr][1],
@@ -50,13 +50,24 @@ transform.sequence failures(propagate) {
   transform.apply_patterns to %root {
     transform.apply_patterns.canonicalization
   } : !transform.any_op
-  // 2. packed matmul: threads over (M1, N1) blocks, K blocks, then one
-  //    mr x nr register tile per (m1, n1), k innermost
-  %ga = transform.cast %g : !transform.op<"linalg.generic"> to !transform.any_op
-  %fill = transform.get_producer_of_operand %g[2] : (!transform.op<"linalg.generic">) -> !transform.any_op
-  %pA = transform.get_producer_of_operand %g[0] : (!transform.op<"linalg.generic">) -> !transform.any_op
-  %pB = transform.get_producer_of_operand %g[1] : (!transform.op<"linalg.generic">) -> !transform.any_op
-  %unp = transform.get_consumers_of_result %g[0] : (!transform.op<"linalg.generic">) -> !transform.any_op
+}
+)mlir";
+
+/// Stage A, part 2, after packs of constants were folded (weights packed at
+/// compile time): $kc: K block; $fm1, $fn1: forall tile in packed units (M1,
+/// N1); $tm, $tn: the same in elements (for the unpack). The lines naming pA
+/// (pB) are dropped when A's (B's) pack was folded away.
+const char *kStageATile = R"mlir(
+transform.sequence failures(propagate) {
+^bb0(%root: !transform.any_op):
+  // 2. packed matmul (the scratch function's one generic): threads over
+  //    (M1, N1) blocks, K blocks, then one mr x nr register tile per
+  //    (m1, n1), k innermost
+  %ga = transform.structured.match ops{["linalg.generic"]} in %root : (!transform.any_op) -> !transform.any_op
+  %fill = transform.get_producer_of_operand %ga[2] : (!transform.any_op) -> !transform.any_op
+  %pA = transform.get_producer_of_operand %ga[0] : (!transform.any_op) -> !transform.any_op
+  %pB = transform.get_producer_of_operand %ga[1] : (!transform.any_op) -> !transform.any_op
+  %unp = transform.get_consumers_of_result %ga[0] : (!transform.any_op) -> !transform.any_op
   %tiled, %forall = transform.structured.tile_using_forall %ga tile_sizes [$fm1, $fn1] : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
   %ff, %f2 = transform.structured.fuse_into_containing_op %fill into %forall : (!transform.any_op, !transform.any_op) -> (!transform.any_op, !transform.any_op)
   %t2, %lk = transform.structured.tile_using_for %tiled tile_sizes [0, 0, $kc] : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
@@ -283,7 +294,6 @@ struct ScheduleMatmul : impl::KilnScheduleMatmulBase<ScheduleMatmul> {
       int64_t m = out.getDimSize(0), n = out.getDimSize(1),
               k = lhs.getDimSize(1);
       MatmulTiles t = chooseMatmulTiles(target, m, n, k, threads);
-      std::string text = kStageA;
       std::pair<const char *, int64_t> params[] = {{"$mr", t.mr},
                                                    {"$nr", t.nr},
                                                    {"$kc", t.kc},
@@ -291,12 +301,34 @@ struct ScheduleMatmul : impl::KilnScheduleMatmulBase<ScheduleMatmul> {
                                                    {"$fn1", t.forallN1},
                                                    {"$tm", t.forallM1 * t.mr},
                                                    {"$tn", t.forallN1 * t.nr}};
-      for (auto [key, value] : params) {
-        std::string v = std::to_string(value);
-        for (size_t at; (at = text.find(key)) != std::string::npos;)
-          text.replace(at, strlen(key), v);
-      }
-      if (failed(scheduleInIsolation(mm, kTarget, text, /*quiet=*/false))) {
+      auto instantiate = [&](std::string text) {
+        for (auto [key, value] : params) {
+          std::string v = std::to_string(value);
+          for (size_t at; (at = text.find(key)) != std::string::npos;)
+            text.replace(at, strlen(key), v);
+        }
+        return text;
+      };
+      auto schedule = [&](Operation *scratch) -> LogicalResult {
+        if (failed(applySchedule(scratch, instantiate(kStageAPack))))
+          return failure();
+        // A folded pack leaves a constant operand: drop its tiling lines.
+        bool constantA = false, constantB = false;
+        if (foldConstantPacks(scratch)) {
+          scratch->walk([&](linalg::GenericOp g) {
+            constantA = matchPattern(g.getDpsInputs()[0], m_Constant());
+            constantB = matchPattern(g.getDpsInputs()[1], m_Constant());
+          });
+        }
+        std::string text;
+        for (StringRef line : llvm::split(StringRef(kStageATile), '\n'))
+          if (!(constantA && line.contains("pA")) &&
+              !(constantB && line.contains("pB")))
+            text += line.str() + "\n";
+        return applySchedule(scratch, instantiate(text));
+      };
+      if (failed(scheduleInIsolation(mm, kTarget, schedule,
+                                     /*quiet=*/false))) {
         mm.emitError("kiln-schedule-matmul: the schedule failed on this "
                      "matmul (")
             << m << "x" << k << "x" << n << ")";
@@ -357,7 +389,11 @@ struct ScheduleElementwise
         for (size_t at; (at = text.find(key)) != std::string::npos;)
           text.replace(at, strlen(key), value);
       // An op the schedule fails on keeps its loops.
-      if (succeeded(scheduleInIsolation(op, kTarget, text, /*quiet=*/true))) {
+      auto schedule = [&](Operation *scratch) {
+        return applySchedule(scratch, text);
+      };
+      if (succeeded(
+              scheduleInIsolation(op, kTarget, schedule, /*quiet=*/true))) {
         func->setAttr(kScheduled, UnitAttr::get(ctx));
         continue;
       }

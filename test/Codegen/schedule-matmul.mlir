@@ -32,12 +32,17 @@ func.func @int_mm(%a: tensor<4x4xi32>, %b: tensor<4x4xi32>, %c: tensor<4x4xi32>)
   return %0 : tensor<4x4xi32>
 }
 
-// A constant operand is packed like an argument (each matmul is scheduled in
-// a scratch function with its fill and constant producers).
+// A constant operand is packed at compile time (each matmul is scheduled in
+// a scratch function with its fill and constant producers): B's panel
+// [N/16][K][16][1] holds row k of B, zero padded, and the register tile
+// reads it; only A is packed at run time.
 // CHECK-LABEL: func.func @const_weight
 // CHECK-SAME: attributes {kiln.scheduled}
 // CHECK-NOT: linalg.matmul
-// CHECK: %[[W:.+]] = arith.constant dense<{{.*}}> : tensor<3x5xf32>
+// CHECK-NOT: linalg.pack
+// CHECK: %[[W:.+]] = arith.constant dense<{{\[\[\[\[}}1.000000e+00], [2.000000e+00], [3.000000e+00], [4.000000e+00], [5.000000e+00], [0.000000e+00], {{.*}}> : tensor<1x3x16x1xf32>
+// CHECK: vector.transfer_read %arg0
+// CHECK: scf.for
 // CHECK: vector.transfer_read %[[W]]
 // CHECK: vector.contract
 func.func @const_weight(%a: tensor<4x3xf32>) -> tensor<4x5xf32> {
