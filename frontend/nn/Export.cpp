@@ -31,13 +31,13 @@ void Model::exportOnnx(const std::string &path, int64_t batch) const {
   MLIRContext context(registry);
   context.printOpOnDiagnostic(false);
 
-  // Every trainable argument's trained value, by its kiln.name (the
-  // checkpoint's "param:" names without the prefix).
+  // Every parameter's and buffer's current value, by its kiln.name (the
+  // checkpoint's names without the "param:" or "buffer:" prefix).
   std::map<std::string, onnx_import::ExportedTensor> values;
   for (const auto &layer : layers())
     for (const ParamSpec &p : layer->params()) {
       std::string name = layer->name() + "." + p.name;
-      std::string tensorName = "param:" + name;
+      std::string tensorName = p.tensorName(layer->name());
       kiln_tensor *t = nullptr;
       for (int32_t j = 0; j < kiln_trainer_num_tensors(c.trainer); ++j)
         if (tensorName == kiln_trainer_tensor_name(c.trainer, j))
