@@ -237,19 +237,18 @@ runExample(int argc, char **argv, const char *name,
     if (!args.kilnRun.empty())
       checkOnnxExport(*model, test, args, onnx, name);
     std::string dir = absolutePath(args.out);
+    std::string n = name;
+    auto file = [](const std::string &what, const std::string &text) {
+      std::printf("  %-28s %s\n", what.c_str(), text.c_str());
+    };
     std::printf("\nwrote to %s/:\n", dir.c_str());
-    std::printf("  %s.ckpt        checkpoint (parameters, optimizer state)\n",
-                name);
-    std::printf("  metrics.csv       per-epoch metrics\n");
-    std::printf("  curves.svg        training curves\n");
-    std::printf("  %s.onnx        ONNX model (opset 17, trained weights)\n",
-                name);
-    std::printf("  %s             native executable (%s eval --data DIR "
-                "--checkpoint %s.ckpt)\n",
-                name, name, name);
-    std::printf("  %s.o, %s.h  object file and C header of the compiled "
-                "entry points\n",
-                name, name);
+    file(n + ".ckpt", "checkpoint (parameters, optimizer state, buffers)");
+    file("metrics.csv, curves.svg", "per-epoch metrics and training curves");
+    file(n + ".onnx", "ONNX model (opset 17, trained weights)");
+    file(n, "native executable: " + n + " eval --data DIR --checkpoint " +
+                n + ".ckpt");
+    file(n + ".o, " + n + ".h, " + n + ".kiln.mlir",
+         "object file, C header, the model in the kiln dialect");
   } catch (const nn::Error &e) {
     std::fprintf(stderr, "error: %s\n", e.what());
     return 1;

@@ -15,7 +15,8 @@
 #
 # Options: --example mlp|lenet5|lstm|transformer, --epochs N, --out DIR,
 # --data DIR, --limit N, --threads N (OpenMP threads of the generated code;
-# 0, the default, is one per core). KILN_BUILD_DIR overrides ./build.
+# 0, the default, is one per core unless other processes already keep the
+# cores busy, then 1). KILN_BUILD_DIR overrides ./build.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -78,6 +79,17 @@ built=$(date +%s)
 # libomp yields in its barriers when another process shares a core
 # (README): spinning is faster on a busy 2-core machine.
 export KMP_USE_YIELD=${KMP_USE_YIELD:-0}
+# Threads that spin in barriers while the other cores run other work wait
+# for each other's time slices: on a busy machine one thread is many times
+# faster than two (README).
+if [ "$threads" = 0 ]; then
+  cores=$(nproc)
+  load=$(cut -d' ' -f1 /proc/loadavg)
+  if awk -v l="$load" -v c="$cores" 'BEGIN { exit !(l >= c - 0.5) }'; then
+    threads=1
+    echo "run.sh: load average $load on $cores cores: the generated code runs on 1 thread (--threads N overrides)"
+  fi
+fi
 if [ "$threads" != 0 ]; then export OMP_NUM_THREADS=$threads; fi
 echo
 echo "run.sh: training $example for $epochs epoch(s) on $data"
@@ -93,17 +105,17 @@ echo
 echo "run.sh: the emitted executable evaluates the checkpoint by itself:"
 eval_args=(eval --data "$data" --checkpoint "$out/$example.ckpt")
 if [ "$limit" != 0 ]; then eval_args+=(--limit "$limit"); fi
-(cd "$out" && "./$example" "${eval_args[@]}" | sed -n '1,3p')
+(cd "$out" && "./$example" "${eval_args[@]}")
 
 end=$(date +%s)
-cat <<EOF
-
-run.sh: done in $((end - start)) s ($((built - start)) s setup and build, $((end - built)) s compile, train and checks). Files in $out:
-  $example.ckpt     checkpoint (parameters, optimizer state, epoch, step)
-  metrics.csv       per-epoch loss, accuracy, validation loss and accuracy, samples/s
-  curves.svg        training curves (open in a browser)
-  $example.onnx     ONNX model (opset 17, input x, output logits, trained weights)
-  $example          native executable: ./$example eval --data $data --checkpoint $example.ckpt
-  $example.h, $example.o   the compiled train/eval entry points and their C header
-  $example.kiln.mlir   the model function in the kiln dialect
-EOF
+echo
+echo "run.sh: done in $((end - start)) s ($((built - start)) s setup and build, $((end - built)) s compiling, training and checking)."
+echo "Files in $out:"
+file() { printf '  %-30s %s\n' "$1" "$2"; }
+file "$example.ckpt" "checkpoint (parameters, optimizer state, buffers, epoch, step)"
+file "metrics.csv" "per-epoch loss, accuracy, validation loss and accuracy, samples/s"
+file "curves.svg" "the training curves (open it in a browser)"
+file "$example.onnx" "ONNX model (opset 17, input x, output logits, trained weights)"
+file "$example" "native executable: (cd $out && ./$example eval --data $data --checkpoint $example.ckpt)"
+file "$example.h, $example.o" "its C header and object file (train_step, eval_step)"
+file "$example.kiln.mlir" "the model function in the kiln dialect"
