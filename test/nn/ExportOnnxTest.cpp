@@ -146,12 +146,13 @@ std::vector<float> runExport(const std::string &path, const Dataset &data,
 /// `test`. Returns the ONNX model.
 onnx::ModelProto exportAndCompare(Model &m, const Dataset &train,
                                   const Dataset &test, int64_t n,
-                                  float tolerance = 1e-4f) {
+                                  float tolerance = 1e-4f,
+                                  int64_t exportBatch = 1) {
   m.compile(options());
   m.fit(train, quiet(2));
   std::string dir = tempDir();
   std::string path = dir + "/" + m.name() + ".onnx";
-  m.exportOnnx(path);
+  m.exportOnnx(path, exportBatch);
   onnx::ModelProto model = readModel(path);
   EXPECT_EQ(onnxProblems(model), "");
 
@@ -275,6 +276,33 @@ TEST(ExportOnnx, BatchNormUsesRunningStatistics) {
   for (const onnx::TensorProto &t : model.graph().initializer())
     found |= t.name() == "batch_norm_1.moving_variance";
   EXPECT_TRUE(found);
+}
+
+/// The batch dim of the export's input: its size, or -1 when symbolic.
+int64_t exportedBatch(const onnx::ModelProto &model) {
+  const auto &dim = model.graph().input(0).type().tensor_type().shape().dim(0);
+  return dim.has_dim_param() ? -1 : dim.dim_value();
+}
+
+TEST(ExportOnnx, RecurrentAndAttentionLayers) {
+  // Composite layers export as the primitives kiln-decompose makes of
+  // them. Exported at the batch compared (8), in case the decomposition
+  // fixes it (a zero initial state of the batch's shape).
+  Tensor x = Input({4, 2});
+  Model lstm(x, Dense(3)(LSTM(6)(x)), "lstm");
+  onnx::ModelProto a = exportAndCompare(lstm, noise(64, {4, 2}, 3, 9),
+                                        noise(16, {4, 2}, 3, 10), 8, 1e-4f, 8);
+  EXPECT_TRUE(exportedBatch(a) == -1 || exportedBatch(a) == 8);
+
+  Tensor y = Input({4, 2});
+  Tensor h = PositionalEmbedding()(Dense(8)(y));
+  h = TransformerEncoderLayer(2, 16)(h);
+  Model transformer(y, Dense(3)(GlobalAvgPool1D()(h)), "transformer");
+  onnx::ModelProto b =
+      exportAndCompare(transformer, noise(64, {4, 2}, 3, 11),
+                       noise(16, {4, 2}, 3, 12), 8, 1e-4f, 8);
+  EXPECT_TRUE(opTypes(b).count("Softmax"));
+  EXPECT_TRUE(opTypes(b).count("LayerNormalization"));
 }
 
 TEST(ExportOnnx, UnsupportedOpIsNamedWithItsLayer) {
