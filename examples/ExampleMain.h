@@ -46,10 +46,9 @@ struct ExampleArgs {
 
 /// Fashion-MNIST's classes, by label.
 inline const char *fashionClassName(int64_t c) {
-  static const char *const names[] = {"T-shirt/top", "Trouser", "Pullover",
-                                      "Dress",       "Coat",    "Sandal",
-                                      "Shirt",       "Sneaker", "Bag",
-                                      "Ankle boot"};
+  static const char *const names[] = {
+      "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+      "Sandal",      "Shirt",   "Sneaker",  "Bag",   "Ankle boot"};
   return c >= 0 && c < 10 ? names[c] : "?";
 }
 
@@ -88,8 +87,8 @@ inline void checkOnnxExport(nn::Model &model, const nn::Dataset &test,
   std::string dir = args.out + "/onnx-check";
   llvm::sys::fs::create_directories(dir);
   std::string input = dir + "/x.npy";
-  writeNpy(input, std::vector<float>(first.features(),
-                                     first.features() + n * per),
+  writeNpy(input,
+           std::vector<float>(first.features(), first.features() + n * per),
            shape);
   // The export's batch dim is symbolic (exportOnnx): kiln-run compiles it
   // for n samples at once.
@@ -97,16 +96,14 @@ inline void checkOnnxExport(nn::Model &model, const nn::Dataset &test,
   for (size_t i = 0; i < shape.size(); ++i)
     spec += (i ? "x" : "") + std::to_string(shape[i]);
   std::vector<llvm::StringRef> argv = {
-      args.kilnRun, onnx,       "--input",         input,
-      "--input-shape", spec,    "--output-dir",    dir,
-      "--output-format", "npy"};
+      args.kilnRun,   onnx, "--input",         input, "--input-shape", spec,
+      "--output-dir", dir,  "--output-format", "npy"};
   std::string message;
-  int rc = llvm::sys::ExecuteAndWait(args.kilnRun, argv, std::nullopt, {}, 0,
-                                     0, &message);
+  int rc = llvm::sys::ExecuteAndWait(args.kilnRun, argv, std::nullopt, {}, 0, 0,
+                                     &message);
   if (rc != 0)
     throw nn::Error("ONNX check: kiln-run on " + onnx + " failed (" +
-                    (message.empty() ? "exit " + std::to_string(rc)
-                                     : message) +
+                    (message.empty() ? "exit " + std::to_string(rc) : message) +
                     ")");
   kiln_tensor got = {};
   std::string output = dir + "/output_0.npy";
@@ -245,8 +242,8 @@ runExample(int argc, char **argv, const char *name,
     file(n + ".ckpt", "checkpoint (parameters, optimizer state, buffers)");
     file("metrics.csv, curves.svg", "per-epoch metrics and training curves");
     file(n + ".onnx", "ONNX model (opset 17, trained weights)");
-    file(n, "native executable: " + n + " eval --data DIR --checkpoint " +
-                n + ".ckpt");
+    file(n, "native executable: " + n + " eval --data DIR --checkpoint " + n +
+                ".ckpt");
     file(n + ".o, " + n + ".h, " + n + ".kiln.mlir",
          "object file, C header, the model in the kiln dialect");
   } catch (const nn::Error &e) {

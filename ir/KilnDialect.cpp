@@ -84,9 +84,8 @@ LogicalResult KilnDialect::verifyRegionArgAttribute(Operation *op,
     return success();
   auto tensor = dyn_cast<RankedTensorType>(type);
   if (!tensor || !isa<FloatType>(tensor.getElementType()))
-    return op->emitError() << (attr.getName() == bufferAttrName
-                                   ? "buffer"
-                                   : "trainable")
+    return op->emitError() << (attr.getName() == bufferAttrName ? "buffer"
+                                                                : "trainable")
                            << " argument " << argIndex
                            << " must be a ranked float tensor, got " << type;
   return success();

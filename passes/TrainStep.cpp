@@ -113,13 +113,13 @@ Value inlineModel(KilnBuilder &b, const ModelInfo &m, ValueRange params,
       momentum = attr.getValueAsDouble();
     // The running variance is unbiased, from the M values per channel.
     auto inputType = tensorType(norm.getInput());
-    int64_t count =
-        inputType.getNumElements() / tensorType(norm.getMean()).getNumElements();
+    int64_t count = inputType.getNumElements() /
+                    tensorType(norm.getMean()).getNumElements();
     double unbias = count > 1 ? double(count) / double(count - 1) : 1.0;
     auto update = [&](int index, Value batchValue, double factor) {
       // A layer called twice updates its buffers once per call, in order.
-      Value old = (*bufferUpdates)[index] ? (*bufferUpdates)[index]
-                                          : buffers[index];
+      Value old =
+          (*bufferUpdates)[index] ? (*bufferUpdates)[index] : buffers[index];
       (*bufferUpdates)[index] = b.add(b.scale(old, 1.0 - momentum),
                                       b.scale(batchValue, momentum * factor));
     };
@@ -388,18 +388,16 @@ struct BuildTrainStepPass
     for (auto [i, arg] : llvm::enumerate(m.buffers))
       if (Attribute init =
               m.func.getArgAttr(arg, KilnDialect::getInitAttrName()))
-        train.setArgAttr(bufferStart + i, KilnDialect::getInitAttrName(),
-                         init);
+        train.setArgAttr(bufferStart + i, KilnDialect::getInitAttrName(), init);
     Block &body = train.getBody().front();
     ValueRange a = train.getArguments();
     unsigned stepIndex = bufferStart + numBuffers;
     KilnBuilder b(m.func.getLoc(), ctx);
     b.setInsertionPointToStart(&body);
     SmallVector<Value> bufferUpdates;
-    Value logits =
-        inlineModel(b, m, a.take_front(numParams),
-                    a.slice(bufferStart, numBuffers), a[stepIndex + 1],
-                    a[stepIndex], &bufferUpdates);
+    Value logits = inlineModel(b, m, a.take_front(numParams),
+                               a.slice(bufferStart, numBuffers),
+                               a[stepIndex + 1], a[stepIndex], &bufferUpdates);
     b.setLoc(m.func.getLoc());
     Value lossValue =
         buildLoss(b, lossKind, logits, a[stepIndex + 2], Reduction::mean);

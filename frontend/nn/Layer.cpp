@@ -90,8 +90,7 @@ void Layer::addParam(const std::string &name, Shape shape, Initializer init) {
   paramSpecs.push_back({name, std::move(shape), std::move(init)});
 }
 
-void Layer::addBuffer(const std::string &name, Shape shape,
-                      Initializer init) {
+void Layer::addBuffer(const std::string &name, Shape shape, Initializer init) {
   addParam(name, std::move(shape), std::move(init));
   for (ParamSpec &p : paramSpecs)
     if (p.name == name)

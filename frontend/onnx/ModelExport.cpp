@@ -278,8 +278,8 @@ public:
               return true;
             })
             .Case([&](LeakyReluOp o) {
-              setFloat(w.node("LeakyRelu", inputs(o), {out(o)}, layer),
-                       "alpha", o.getAlpha().convertToFloat());
+              setFloat(w.node("LeakyRelu", inputs(o), {out(o)}, layer), "alpha",
+                       o.getAlpha().convertToFloat());
               return true;
             })
             .Case([&](EluOp o) {
@@ -295,14 +295,15 @@ public:
             })
             .Case([&](GeluOp o) { return gelu(o); })
             .Case([&](ClipOp o) {
-              std::string lo = o.getMin() ? w.scalar(layer + "/clip_min",
-                                                     o.getMin()->convertToFloat())
-                                          : "";
-              std::string hi = o.getMax() ? w.scalar(layer + "/clip_max",
-                                                     o.getMax()->convertToFloat())
-                                          : "";
-              w.node("Clip", {w.nameOf(o.getInput()), lo, hi}, {out(o)},
-                     layer);
+              std::string lo = o.getMin()
+                                   ? w.scalar(layer + "/clip_min",
+                                              o.getMin()->convertToFloat())
+                                   : "";
+              std::string hi = o.getMax()
+                                   ? w.scalar(layer + "/clip_max",
+                                              o.getMax()->convertToFloat())
+                                   : "";
+              w.node("Clip", {w.nameOf(o.getInput()), lo, hi}, {out(o)}, layer);
               return true;
             })
             .Case([&](CastOp o) {
@@ -382,8 +383,7 @@ public:
               SmallVector<int64_t> dims(o.getType().getShape());
               auto in = cast<RankedTensorType>(o.getInput().getType());
               if (!dims.empty() && in.getRank() > 0 &&
-                  in.getDimSize(0) == dims[0] &&
-                  llvm::count(dims, 0) == 0)
+                  in.getDimSize(0) == dims[0] && llvm::count(dims, 0) == 0)
                 dims[0] = 0;
               std::string shape = w.int64s(layer + "/shape", dims);
               w.node("Reshape", {w.nameOf(o.getInput()), shape}, {out(o)},
@@ -434,8 +434,7 @@ public:
             })
             .Case([&](PadOp o) { return pad(o, problem); })
             .Case([&](BatchNormInferenceOp o) {
-              setFloat(w.node("BatchNormalization", inputs(o), {out(o)},
-                              layer),
+              setFloat(w.node("BatchNormalization", inputs(o), {out(o)}, layer),
                        "epsilon", o.getEpsilon().convertToFloat());
               return true;
             })
@@ -554,8 +553,7 @@ private:
         perm[i] = i;
       std::swap(perm[rank - 1], perm[rank - 2]);
       std::string name = tmp("transposed");
-      setInts(w.node("Transpose", {w.nameOf(v)}, {name}, layer), "perm",
-              perm);
+      setInts(w.node("Transpose", {w.nameOf(v)}, {name}, layer), "perm", perm);
       return name;
     };
     std::string lhs = transposed(o.getLhs(), o.getTransposeLhs());
@@ -592,8 +590,9 @@ private:
         problem = "constant padding of a non-f32 tensor does not export";
         return false;
       }
-      in.push_back(w.scalar(layer + "/pad_value",
-                            static_cast<float>(o.getValue().convertToDouble())));
+      in.push_back(
+          w.scalar(layer + "/pad_value",
+                   static_cast<float>(o.getValue().convertToDouble())));
     }
     setString(w.node("Pad", in, {out(o)}, layer), "mode", mode);
     return true;
@@ -631,8 +630,8 @@ bool exportFunction(
   for (BlockArgument arg : body.getArguments()) {
     auto nameAttr = func.getArgAttrOfType<StringAttr>(
         arg.getArgNumber(), KilnDialect::getNameAttrName());
-    std::string name = nameAttr ? nameAttr.str()
-                                : "arg" + std::to_string(arg.getArgNumber());
+    std::string name =
+        nameAttr ? nameAttr.str() : "arg" + std::to_string(arg.getArgNumber());
     std::string bound = w.bind(arg, name);
     auto it = initializers.find(name);
     if (it == initializers.end()) {
@@ -688,8 +687,8 @@ bool exportFunction(
     onnx::ValueInfoProto &info = *graph.add_output();
     info.set_name(name);
     if (!setValueType(info, v.getType())) {
-      error = "result " + std::to_string(i) +
-              " has a type that ONNX cannot state";
+      error =
+          "result " + std::to_string(i) + " has a type that ONNX cannot state";
       return false;
     }
   }

@@ -40,11 +40,10 @@ struct ExportOptions {
 /// where given). Returns false and sets `error` for an op without an ONNX
 /// equivalent, naming the op and the layer (its location's name) it came
 /// from. The bytes are a function of the IR alone, so two exports compare.
-bool exportFunction(mlir::func::FuncOp func,
-                    const std::map<std::string, onnx_import::ExportedTensor>
-                        &initializers,
-                    const ExportOptions &options, std::string &bytes,
-                    std::string &error);
+bool exportFunction(
+    mlir::func::FuncOp func,
+    const std::map<std::string, onnx_import::ExportedTensor> &initializers,
+    const ExportOptions &options, std::string &bytes, std::string &error);
 
 } // namespace kiln::onnx_export
 

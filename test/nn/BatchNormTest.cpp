@@ -135,10 +135,10 @@ void checkRunningStatistics(const Case &k, double momentum) {
   const kiln_tensor *saved =
       kiln_checkpoint_find(&c, "buffer:batch_norm_1.moving_variance");
   ASSERT_NE(saved, nullptr);
-  EXPECT_EQ(std::vector<float>(static_cast<const float *>(saved->data),
-                               static_cast<const float *>(saved->data) +
-                                   k.channels),
-            runningVar);
+  EXPECT_EQ(
+      std::vector<float>(static_cast<const float *>(saved->data),
+                         static_cast<const float *>(saved->data) + k.channels),
+      runningVar);
   kiln_checkpoint_free(&c);
   m.fit(data, quiet(1));
   EXPECT_NE(m.tensor("buffer:batch_norm_1.moving_variance"), runningVar);

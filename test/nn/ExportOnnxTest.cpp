@@ -86,9 +86,8 @@ std::string onnxProblems(onnx::ModelProto model) {
     onnx::checker::check_model(model);
     onnx::ShapeInferenceOptions strict(/*check_type=*/true, /*error_mode=*/1,
                                        /*data_prop=*/true);
-    onnx::shape_inference::InferShapes(model,
-                                       onnx::OpSchemaRegistry::Instance(),
-                                       strict);
+    onnx::shape_inference::InferShapes(
+        model, onnx::OpSchemaRegistry::Instance(), strict);
   } catch (const std::exception &e) {
     return e.what();
   }
@@ -119,11 +118,11 @@ std::vector<float> runExport(const std::string &path, const Dataset &data,
   std::string log = dir + "/kiln-run.log";
   std::optional<llvm::StringRef> redirects[] = {
       std::nullopt, llvm::StringRef(log), llvm::StringRef(log)};
-  int rc = llvm::sys::ExecuteAndWait(
-      KILN_RUN_PATH,
-      {KILN_RUN_PATH, path, "--input", input, "--input-shape", spec,
-       "--output-dir", outDir, "--output-format", "npy", "-O1"},
-      std::nullopt, redirects);
+  int rc = llvm::sys::ExecuteAndWait(KILN_RUN_PATH,
+                                     {KILN_RUN_PATH, path, "--input", input,
+                                      "--input-shape", spec, "--output-dir",
+                                      outDir, "--output-format", "npy", "-O1"},
+                                     std::nullopt, redirects);
   std::ifstream logFile(log);
   std::stringstream logText;
   logText << logFile.rdbuf();
@@ -131,8 +130,7 @@ std::vector<float> runExport(const std::string &path, const Dataset &data,
   kiln_tensor out = {};
   std::string output = outDir + "/output_0.npy";
   if (kiln_npy_read(output.c_str(), &out) != KILN_OK) {
-    ADD_FAILURE() << "kiln-run wrote no " << output << ": "
-                  << logText.str();
+    ADD_FAILURE() << "kiln-run wrote no " << output << ": " << logText.str();
     return {};
   }
   const float *p = static_cast<const float *>(out.data);
@@ -242,9 +240,9 @@ TEST(ExportOnnx, ConvolutionalModel) {
   for (const char *op :
        {"Conv", "MaxPool", "AveragePool", "Reshape", "Elu", "Erf", "MatMul"})
     EXPECT_TRUE(types.count(op)) << op;
-  EXPECT_EQ(model.graph().input(0).type().tensor_type().shape().dim(0)
-                .dim_param(),
-            "batch");
+  EXPECT_EQ(
+      model.graph().input(0).type().tensor_type().shape().dim(0).dim_param(),
+      "batch");
 }
 
 TEST(ExportOnnx, GlobalPoolingLayerNormAndSoftmax) {
@@ -298,21 +296,20 @@ TEST(ExportOnnx, RecurrentAndAttentionLayers) {
   Tensor h = PositionalEmbedding()(Dense(8)(y));
   h = TransformerEncoderLayer(2, 16)(h);
   Model transformer(y, Dense(3)(GlobalAvgPool1D()(h)), "transformer");
-  onnx::ModelProto b =
-      exportAndCompare(transformer, noise(64, {4, 2}, 3, 11),
-                       noise(16, {4, 2}, 3, 12), 8, 1e-4f, 8);
+  onnx::ModelProto b = exportAndCompare(transformer, noise(64, {4, 2}, 3, 11),
+                                        noise(16, {4, 2}, 3, 12), 8, 1e-4f, 8);
   EXPECT_TRUE(opTypes(b).count("Softmax"));
   EXPECT_TRUE(opTypes(b).count("LayerNormalization"));
 }
 
 TEST(ExportOnnx, UnsupportedOpIsNamedWithItsLayer) {
   // An activation made of an op without an ONNX mapping (a loss).
-  Activation squaredError("squared_error", [](kiln::KilnBuilder &b,
-                                              mlir::Value x) -> mlir::Value {
-    return kiln::MseLossOp::create(
-        b, x, b.zeros(mlir::cast<mlir::RankedTensorType>(x.getType())),
-        kiln::ReductionAttr::get(b.getContext(), kiln::Reduction::none));
-  });
+  Activation squaredError(
+      "squared_error", [](kiln::KilnBuilder &b, mlir::Value x) -> mlir::Value {
+        return kiln::MseLossOp::create(
+            b, x, b.zeros(mlir::cast<mlir::RankedTensorType>(x.getType())),
+            kiln::ReductionAttr::get(b.getContext(), kiln::Reduction::none));
+      });
   Sequential m({4}, 1, "custom");
   m.add(Dense(4, squaredError)).add(Dense(2));
   m.compile(options());
