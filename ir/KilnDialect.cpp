@@ -1,6 +1,7 @@
 //===- KilnDialect.cpp - dialect registration and shared hooks ------------===//
 
 #include "ir/KilnDialect.h"
+#include "ir/BufferAttr.h"
 #include "ir/KilnOps.h"
 
 #include "mlir/IR/Builders.h"
@@ -64,12 +65,13 @@ LogicalResult KilnDialect::verifyRegionArgAttribute(Operation *op,
              << attr.getValue();
     return success();
   }
-  if (attr.getName() != getTrainableAttrName())
+  if (attr.getName() != getTrainableAttrName() &&
+      attr.getName() != bufferAttrName)
     return op->emitError() << "unknown kiln argument attribute '"
                            << attr.getName().getValue() << "' on argument "
                            << argIndex;
   if (!isa<UnitAttr>(attr.getValue()))
-    return op->emitError() << "'" << getTrainableAttrName()
+    return op->emitError() << "'" << attr.getName().getValue()
                            << "' is a unit attribute (argument " << argIndex
                            << ")";
   // A function declaration has no region arguments; its type still counts.
@@ -82,7 +84,9 @@ LogicalResult KilnDialect::verifyRegionArgAttribute(Operation *op,
     return success();
   auto tensor = dyn_cast<RankedTensorType>(type);
   if (!tensor || !isa<FloatType>(tensor.getElementType()))
-    return op->emitError() << "trainable argument " << argIndex
+    return op->emitError() << (attr.getName() == bufferAttrName ? "buffer"
+                                                                : "trainable")
+                           << " argument " << argIndex
                            << " must be a ranked float tensor, got " << type;
   return success();
 }

@@ -65,12 +65,19 @@ def KilnBuildTrainStep : Pass<"kiln-build-train-step", "mlir::ModuleOp"> {
   let summary = "Add @train_step and @eval_step for a model function";
   let description = [{
     Input: one public function `@model(args) -> logits` whose arguments are
-    the parameters (marked `{kiln.trainable}`, in any order) and exactly one
-    other input x. Adds
+    the parameters (marked `{kiln.trainable}`, in any order), buffers
+    (`{kiln.buffer}`, optional) and exactly one other input x. Adds
 
-      @train_step(params..., state..., %step: tensor<i64>, %x, %y)
-          -> (loss, params'..., state'...)
-      @eval_step(params..., %x, %y) -> (loss, logits)
+      @train_step(params..., state..., buffers..., %step: tensor<i64>, %x,
+                  %y) -> (loss, params'..., state'..., updated buffers'...)
+      @eval_step(params..., buffers..., %x, %y) -> (loss, logits)
+
+    Buffers are state that training updates without gradients: in
+    train_step each `kiln.batch_norm_inference` whose mean and variance are
+    buffers becomes `kiln.batch_norm_training`, and the buffers get
+    (1 - m) * old + m * batch statistic (the variance unbiased), m the op's
+    `kiln.momentum` (0.1 without one), as PyTorch's running statistics;
+    eval_step reads them as they are.
 
     The loss is `loss`(logits, y) with mean reduction; y is integer labels
     (logits' shape without dim 1) for softmax_cross_entropy and nll, and
@@ -90,7 +97,8 @@ def KilnBuildTrainStep : Pass<"kiln-build-train-step", "mlir::ModuleOp"> {
     the codegen pipeline's kiln-drop-in-place-results removes those results
     once bufferized, since each is then its own argument: the compiled step
     copies no parameter. Arguments and results carry
-    `kiln.name`: "param:NAME", "state:NAME.SLOT", "step", "x", "y", "loss"
+    `kiln.name`: "param:NAME", "state:NAME.SLOT", "buffer:NAME", "step",
+    "x", "y", "loss"
     (updated results: "updated:" and the argument's name; each also has
     `kiln.in_place_of = <argument index>`);
     NAME is the parameter's kiln.name or "p<index>". The function attribute

@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "ir/BufferAttr.h"
 #include "ir/KilnBuilder.h"
 #include "ir/ops/OpUtils.h"
 #include "passes/Autodiff.h"
@@ -47,35 +48,83 @@ std::optional<LossKind> parseLoss(StringRef name) {
 /// What the builders need to know about @model.
 struct ModelInfo {
   func::FuncOp func;
-  SmallVector<unsigned> params; // argument indices, in order
-  unsigned input;               // the one non-trainable argument
-  SmallVector<std::string> paramNames;
+  SmallVector<unsigned> params;  // argument indices, in order
+  SmallVector<unsigned> buffers; // kiln.buffer arguments, in order
+  unsigned input;                // the one argument of neither kind
+  SmallVector<std::string> paramNames, bufferNames;
   RankedTensorType logitsType, targetType;
 };
 
+/// The running-statistics momentum of a batch norm without kiln.momentum
+/// (PyTorch's default).
+constexpr double defaultMomentum = 0.1;
+
 /// Clones @model's body into `b`'s block with its arguments mapped to
-/// `params` and `x`; returns the logits. With `step` (train_step) every
-/// kiln.dropout is switched to training with its seed advanced by the step,
-/// so each step draws new masks; eval_step keeps the model's (identity)
-/// dropouts.
+/// `params`, `buffers` and `x`; returns the logits. With `step`
+/// (train_step) every kiln.dropout is switched to training with its seed
+/// advanced by the step, so each step draws new masks, and every
+/// kiln.batch_norm_inference whose statistics are buffers normalizes with
+/// the batch's statistics instead, its buffers' new values (PyTorch's
+/// update with the op's kiln.momentum) going to `bufferUpdates` (null where
+/// a buffer is not updated). eval_step keeps the model's inference ops.
 Value inlineModel(KilnBuilder &b, const ModelInfo &m, ValueRange params,
-                  Value x, Value step = {}) {
+                  ValueRange buffers, Value x, Value step = {},
+                  SmallVectorImpl<Value> *bufferUpdates = nullptr) {
   IRMapping map;
   func::FuncOp model = m.func;
   Block &body = model.getBody().front();
   for (auto [i, arg] : llvm::enumerate(m.params))
     map.map(body.getArgument(arg), params[i]);
+  for (auto [i, arg] : llvm::enumerate(m.buffers))
+    map.map(body.getArgument(arg), buffers[i]);
   map.map(body.getArgument(m.input), x);
+  if (bufferUpdates)
+    bufferUpdates->assign(m.buffers.size(), Value());
+  auto bufferIndex = [&](Value v) -> int {
+    auto arg = dyn_cast<BlockArgument>(v);
+    if (!arg || arg.getOwner() != &body)
+      return -1;
+    const auto *it = llvm::find(m.buffers, arg.getArgNumber());
+    return it == m.buffers.end() ? -1 : int(it - m.buffers.begin());
+  };
   for (Operation &op : body.without_terminator()) {
-    auto dropout = dyn_cast<DropoutOp>(op);
-    if (!step || !dropout) {
+    if (auto dropout = dyn_cast<DropoutOp>(op); dropout && step) {
+      Value seed = b.add(map.lookup(dropout.getSeed()), step);
+      auto train =
+          DropoutOp::create(b, map.lookup(dropout.getInput()), seed,
+                            dropout.getRatioAttr(), b.getBoolAttr(true));
+      map.map(dropout.getResults(), train.getResults());
+      continue;
+    }
+    auto norm = dyn_cast<BatchNormInferenceOp>(op);
+    int meanIndex = norm ? bufferIndex(norm.getMean()) : -1;
+    int varIndex = norm ? bufferIndex(norm.getVariance()) : -1;
+    if (!step || meanIndex < 0 || varIndex < 0) {
       b.clone(op, map);
       continue;
     }
-    Value seed = b.add(map.lookup(dropout.getSeed()), step);
-    auto train = DropoutOp::create(b, map.lookup(dropout.getInput()), seed,
-                                   dropout.getRatioAttr(), b.getBoolAttr(true));
-    map.map(dropout.getResults(), train.getResults());
+    b.setLoc(norm.getLoc());
+    auto train = BatchNormTrainingOp::create(
+        b, map.lookup(norm.getInput()), map.lookup(norm.getScale()),
+        map.lookup(norm.getBias()), norm.getEpsilonAttr());
+    map.map(norm.getOutput(), train.getOutput());
+    double momentum = defaultMomentum;
+    if (auto attr = norm->getAttrOfType<FloatAttr>("kiln.momentum"))
+      momentum = attr.getValueAsDouble();
+    // The running variance is unbiased, from the M values per channel.
+    auto inputType = tensorType(norm.getInput());
+    int64_t count = inputType.getNumElements() /
+                    tensorType(norm.getMean()).getNumElements();
+    double unbias = count > 1 ? double(count) / double(count - 1) : 1.0;
+    auto update = [&](int index, Value batchValue, double factor) {
+      // A layer called twice updates its buffers once per call, in order.
+      Value old =
+          (*bufferUpdates)[index] ? (*bufferUpdates)[index] : buffers[index];
+      (*bufferUpdates)[index] = b.add(b.scale(old, 1.0 - momentum),
+                                      b.scale(batchValue, momentum * factor));
+    };
+    update(meanIndex, train.getBatchMean(), 1.0);
+    update(varIndex, train.getBatchVariance(), unbias);
   }
   return map.lookup(body.getTerminator()->getOperand(0));
 }
@@ -211,6 +260,13 @@ struct BuildTrainStepPass
       return error() << "must return a float tensor", failure();
     SmallVector<unsigned> inputs;
     for (unsigned i = 0; i < f.getNumArguments(); ++i) {
+      if (f.getArgAttr(i, bufferAttrName)) {
+        m.buffers.push_back(i);
+        auto name =
+            f.getArgAttrOfType<StringAttr>(i, KilnDialect::getNameAttrName());
+        m.bufferNames.push_back(name ? name.str() : "b" + std::to_string(i));
+        continue;
+      }
       if (!f.getArgAttr(i, KilnDialect::getTrainableAttrName())) {
         inputs.push_back(i);
         continue;
@@ -226,8 +282,8 @@ struct BuildTrainStepPass
       m.paramNames.push_back(name ? name.str() : "p" + std::to_string(i));
     }
     if (inputs.size() != 1)
-      return error() << "must have exactly one argument that is not "
-                        "kiln.trainable (the input x), found "
+      return error() << "must have exactly one argument that is neither "
+                        "kiln.trainable nor kiln.buffer (the input x), found "
                      << inputs.size(),
              failure();
     m.input = inputs[0];
@@ -274,29 +330,40 @@ struct BuildTrainStepPass
     SmallVector<std::string> paramNames;
     for (const std::string &n : m.paramNames)
       paramNames.push_back("param:" + n);
+    SmallVector<Type> bufferTypes;
+    SmallVector<std::string> bufferNames;
+    for (auto [i, arg] : llvm::enumerate(m.buffers)) {
+      bufferTypes.push_back(modelType.getInput(arg));
+      bufferNames.push_back("buffer:" + m.bufferNames[i]);
+    }
+    size_t numParams = m.params.size(), numBuffers = m.buffers.size();
     OpBuilder builder(ctx);
 
-    // eval_step(params..., x, y) -> (per-sample loss, logits). Per sample so
-    // that a driver can evaluate a last, partly padded batch exactly.
+    // eval_step(params..., buffers..., x, y) -> (per-sample loss, logits).
+    // Per sample so that a driver can evaluate a last, partly padded batch
+    // exactly.
     {
       SmallVector<Type> args(paramTypes);
+      args.append(bufferTypes);
       args.append({xType, m.targetType});
       SmallVector<std::string> names(paramNames);
+      names.append(bufferNames);
       names.append({"x", "y"});
       func::FuncOp eval =
           createFunction(builder, m.func, "eval_step", args, names);
       KilnBuilder b(m.func.getLoc(), ctx);
       b.setInsertionPointToStart(&eval.getBody().front());
       ValueRange a = eval.getArguments();
-      Value logits =
-          inlineModel(b, m, a.take_front(m.params.size()), a[m.params.size()]);
+      Value logits = inlineModel(b, m, a.take_front(numParams),
+                                 a.slice(numParams, numBuffers),
+                                 a[numParams + numBuffers]);
       Value losses = buildSampleLosses(b, lossKind, logits, a.back());
       setResults(eval, {losses, logits}, {"loss", "logits"});
     }
 
-    // train_step(params..., state..., step, x, y).
+    // train_step(params..., state..., buffers..., step, x, y).
     SmallVector<std::string> slots = optimizerStateNames(config);
-    size_t numParams = m.params.size(), numState = numParams * slots.size();
+    size_t numState = numParams * slots.size();
     SmallVector<Type> args(paramTypes);
     SmallVector<std::string> names(paramNames);
     for (auto [i, t] : llvm::enumerate(paramTypes))
@@ -304,26 +371,48 @@ struct BuildTrainStepPass
         args.push_back(t);
         names.push_back("state:" + m.paramNames[i] + "." + slot);
       }
+    args.append(bufferTypes);
+    names.append(bufferNames);
     Type stepType = RankedTensorType::get({}, builder.getI64Type());
     args.append({stepType, xType, m.targetType});
     names.append({"step", "x", "y"});
     func::FuncOp train =
         createFunction(builder, m.func, "train_step", args, names);
-    // How each parameter starts, for the driver that initializes them.
+    // How each parameter and buffer starts, for the driver that
+    // initializes them.
+    unsigned bufferStart = numParams + numState;
     for (auto [i, arg] : llvm::enumerate(m.params))
       if (Attribute init =
               m.func.getArgAttr(arg, KilnDialect::getInitAttrName()))
         train.setArgAttr(i, KilnDialect::getInitAttrName(), init);
+    for (auto [i, arg] : llvm::enumerate(m.buffers))
+      if (Attribute init =
+              m.func.getArgAttr(arg, KilnDialect::getInitAttrName()))
+        train.setArgAttr(bufferStart + i, KilnDialect::getInitAttrName(), init);
     Block &body = train.getBody().front();
     ValueRange a = train.getArguments();
-    unsigned stepIndex = numParams + numState;
+    unsigned stepIndex = bufferStart + numBuffers;
     KilnBuilder b(m.func.getLoc(), ctx);
     b.setInsertionPointToStart(&body);
-    Value logits = inlineModel(b, m, a.take_front(numParams), a[stepIndex + 1],
-                               a[stepIndex]);
+    SmallVector<Value> bufferUpdates;
+    Value logits = inlineModel(b, m, a.take_front(numParams),
+                               a.slice(bufferStart, numBuffers),
+                               a[stepIndex + 1], a[stepIndex], &bufferUpdates);
+    b.setLoc(m.func.getLoc());
     Value lossValue =
         buildLoss(b, lossKind, logits, a[stepIndex + 2], Reduction::mean);
-    setResults(train, {lossValue}, {"loss"});
+    // The buffers' new values are results before differentiation, which
+    // folds and drops whatever no result uses; they are not on the loss's
+    // path, so they get no gradient.
+    SmallVector<Value> firstResults = {lossValue};
+    SmallVector<unsigned> updatedBuffers;
+    for (auto [i, v] : llvm::enumerate(bufferUpdates))
+      if (v) {
+        firstResults.push_back(v);
+        updatedBuffers.push_back(i);
+      }
+    setResults(train, firstResults,
+               SmallVector<std::string>(firstResults.size(), "loss"));
     SmallVector<unsigned> wrt;
     for (unsigned i = 0; i < numParams; ++i)
       wrt.push_back(i);
@@ -332,7 +421,10 @@ struct BuildTrainStepPass
 
     auto ret = cast<func::ReturnOp>(body.getTerminator());
     b.setInsertionPoint(ret);
-    SmallVector<Value> grads(ret.getOperands().drop_front());
+    SmallVector<Value> newBuffers(
+        ret.getOperands().slice(1, updatedBuffers.size()));
+    SmallVector<Value> grads(
+        ret.getOperands().drop_front(1 + updatedBuffers.size()));
     if (config.clipNorm > 0)
       buildClipByGlobalNorm(b, config.clipNorm, grads);
     Value step = a[stepIndex];
@@ -348,28 +440,40 @@ struct BuildTrainStepPass
       newState.append(u.state);
     }
     results.append(newState);
+    // The argument each new value replaces: parameters and state in
+    // order, then the updated buffers.
+    SmallVector<unsigned> destinations;
+    for (unsigned i = 0; i < numParams + numState; ++i)
+      destinations.push_back(i);
+    for (auto [i, index] : llvm::enumerate(updatedBuffers)) {
+      results.push_back(newBuffers[i]);
+      destinations.push_back(bufferStart + index);
+    }
     // Write each new value into its argument: in place after one-shot
     // bufferization (a copy only where the old value is still read later).
     for (unsigned i = 1; i < results.size(); ++i) {
-      Value dest = a[i - 1];
+      Value dest = a[destinations[i - 1]];
       results[i] =
           bufferization::MaterializeInDestinationOp::create(b, results[i], dest)
               .getResult();
-      train.setArgAttr(i - 1, "bufferization.writable", b.getBoolAttr(true));
-      resultNames.push_back("updated:" + names[i - 1]);
+      train.setArgAttr(destinations[i - 1], "bufferization.writable",
+                       b.getBoolAttr(true));
+      resultNames.push_back("updated:" + names[destinations[i - 1]]);
     }
     ret.erase();
     setResults(train, results, resultNames);
     // Which argument each updated value is, so that codegen can drop these
     // results once bufferization has made each one its argument.
     for (unsigned i = 1; i < results.size(); ++i)
-      train.setResultAttr(i, "kiln.in_place_of", b.getI64IntegerAttr(i - 1));
+      train.setResultAttr(i, "kiln.in_place_of",
+                          b.getI64IntegerAttr(destinations[i - 1]));
 
     // The layout, for drivers: what each argument range holds.
     SmallVector<NamedAttribute> layout = {
         b.getNamedAttr("optimizer", b.getStringAttr(optimizer)),
         b.getNamedAttr("loss", b.getStringAttr(loss)),
         b.getNamedAttr("num_params", b.getI64IntegerAttr(numParams)),
+        b.getNamedAttr("num_buffers", b.getI64IntegerAttr(numBuffers)),
         b.getNamedAttr("state_slots", b.getStrArrayAttr(SmallVector<StringRef>(
                                           slots.begin(), slots.end()))),
         b.getNamedAttr("step_arg", b.getI64IntegerAttr(stepIndex)),

@@ -90,6 +90,13 @@ void Layer::addParam(const std::string &name, Shape shape, Initializer init) {
   paramSpecs.push_back({name, std::move(shape), std::move(init)});
 }
 
+void Layer::addBuffer(const std::string &name, Shape shape, Initializer init) {
+  addParam(name, std::move(shape), std::move(init));
+  for (ParamSpec &p : paramSpecs)
+    if (p.name == name)
+      p.trainable = false;
+}
+
 Tensor Layer::operator()(const Tensor &x) {
   return (*this)(std::vector<Tensor>{x});
 }

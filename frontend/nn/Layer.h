@@ -55,11 +55,20 @@ struct Node {
 Tensor Input(const Shape &sampleShape, int64_t batch = 1);
 
 /// A parameter of a layer: an argument of the model function named
-/// "<layer>.<name>".
+/// "<layer>.<name>". A trainable one is kiln.trainable (the trainer's
+/// "param:<layer>.<name>"); another is a buffer, kiln.buffer, that the
+/// training step updates without a gradient ("buffer:<layer>.<name>", e.g.
+/// BatchNorm's running statistics).
 struct ParamSpec {
   std::string name;
   Shape shape;
   Initializer init;
+  bool trainable = true;
+
+  /// The trainer's name of the tensor of `layer`'s parameter.
+  std::string tensorName(const std::string &layer) const {
+    return (trainable ? "param:" : "buffer:") + layer + "." + name;
+  }
 };
 
 class Layer : public std::enable_shared_from_this<Layer> {
@@ -95,6 +104,8 @@ protected:
   /// parameters and rejects a later call that implies other shapes.
   virtual Shape build(const std::vector<Shape> &inputs) = 0;
   void addParam(const std::string &name, Shape shape, Initializer init);
+  /// A parameter that is not trained (see ParamSpec).
+  void addBuffer(const std::string &name, Shape shape, Initializer init);
   /// Throws "<Kind> '<name>' <message>".
   [[noreturn]] void fail(const std::string &message) const;
   /// The one input of a single-input layer (fails on another count).

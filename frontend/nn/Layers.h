@@ -63,10 +63,16 @@ LayerRef ActivationLayer(Activation activation, std::string name = "");
 /// rest by 1 / (1 - rate)); the identity when evaluating. The masks of
 /// training step s are a function of `seed` and s.
 LayerRef Dropout(double rate, uint64_t seed = 0, std::string name = "");
-/// Normalizes each channel (dim 1) over the batch and the other dims with
-/// learned scale and shift. It uses the statistics of the batch at hand in
-/// training and evaluation alike: kiln's trainer has no running statistics.
-LayerRef BatchNorm(double epsilon = 1e-5, std::string name = "");
+/// Normalizes each channel (dim 1) with learned scale and shift. Training
+/// steps use the batch's mean and (biased) variance over the batch and the
+/// other dims, and update the running statistics as PyTorch does:
+/// running = (1 - momentum) * running + momentum * batch statistic, the
+/// variance unbiased (times M / (M - 1), M values per channel). Evaluation,
+/// predict, emit and exportOnnx use the running statistics (buffers
+/// "moving_mean", starting at 0, and "moving_variance", at 1), which
+/// checkpoints keep.
+LayerRef BatchNorm(double epsilon = 1e-5, std::string name = "",
+                   double momentum = 0.1);
 /// Normalizes over the last dim with learned scale and shift.
 LayerRef LayerNorm(double epsilon = 1e-5, std::string name = "");
 /// Integer ids (stored as floats, as datasets hold them) [batch, ...] ->

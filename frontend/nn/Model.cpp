@@ -3,6 +3,7 @@
 
 #include "frontend/nn/CompiledModel.h"
 
+#include "ir/BufferAttr.h"
 #include "ir/KilnBuilder.h"
 #include "ir/KilnDialect.h"
 
@@ -163,7 +164,9 @@ OwningOpRef<ModuleOp> Model::emitModule(MLIRContext &context,
   unsigned arg = 1;
   for (const auto &layer : all)
     for (const ParamSpec &p : layer->params()) {
-      func.setArgAttr(arg, KilnDialect::getTrainableAttrName(),
+      func.setArgAttr(arg,
+                      p.trainable ? KilnDialect::getTrainableAttrName()
+                                  : bufferAttrName,
                       b.getUnitAttr());
       func.setArgAttr(arg, KilnDialect::getNameAttrName(),
                       b.getStringAttr(layer->name() + "." + p.name));

@@ -129,6 +129,14 @@ public:
   /// train/eval commands), plus NAME.kiln.mlir, the model function.
   void emit(const std::string &dir) const;
 
+  /// Writes the inference graph as an ONNX model (opset 17): input "x",
+  /// output "logits", the current parameters as initializers. Dim 0 of
+  /// both is the symbolic "batch" when the graph does not depend on the
+  /// batch (checked by exporting at two), else fixed at `batch`. Every
+  /// layer whose ops have ONNX equivalents exports (composite layers as
+  /// their primitive ops); another throws Error naming the layer and op.
+  void exportOnnx(const std::string &path, int64_t batch = 1) const;
+
   /// Trainer tensors ("param:NAME", "state:NAME.SLOT") and their values.
   std::vector<std::string> tensorNames() const;
   std::vector<float> tensor(const std::string &name) const;

@@ -177,8 +177,7 @@ void Model::compile(const CompileOptions &options) {
       if (!p.init.seed)
         continue;
       kiln_init_kind kind;
-      kiln_tensor *t =
-          findTensor(c->trainer, "param:" + layer->name() + "." + p.name);
+      kiln_tensor *t = findTensor(c->trainer, p.tensorName(layer->name()));
       if (!t ||
           kiln_init_kind_from_name(p.init.kind.c_str(), &kind) != KILN_OK ||
           kiln_init_tensor(t, kind, *p.init.seed))

@@ -2,7 +2,8 @@
 //
 // Drives @train_step and @eval_step through the module table: the layout of
 // their arguments is read from the argument names kiln-build-train-step
-// gives them ("param:W", "state:W.SLOT", "step", "x", "y") and from the
+// gives them ("param:W", "state:W.SLOT", "buffer:B", "step", "x", "y") and
+// from the
 // entry attributes (initializers). Nothing here knows the model.
 //
 //===----------------------------------------------------------------------===//
@@ -105,7 +106,9 @@ struct Bound {
 
 struct kiln_trainer {
   const kiln_entry_info *trainEntry = nullptr, *evalEntry = nullptr;
-  std::vector<std::string> names; // "param:W" and "state:W.SLOT"
+  // "param:W", "state:W.SLOT" and "buffer:B" (state of the model that
+  // train_step updates without gradients, e.g. running statistics).
+  std::vector<std::string> names;
   std::vector<kiln_tensor> tensors;
   int64_t batch = 0, features = 0, classes = 0;
   bool oneHotTargets = false; // y is [N, C] floats rather than labels
@@ -151,7 +154,8 @@ kiln_status kiln_trainer::describe(const kiln_module_info *module) {
   for (int32_t i = 0; i < trainEntry->num_inputs; ++i) {
     const kiln_arg_info &a = trainEntry->args[i];
     std::string name = a.name;
-    if (startsWith(name, "param:") || startsWith(name, "state:")) {
+    if (startsWith(name, "param:") || startsWith(name, "state:") ||
+        startsWith(name, "buffer:")) {
       names.push_back(name);
       kiln_tensor t = {};
       if (kiln_status s = kiln_tensor_alloc(&t, a.dtype, a.rank, a.shape))
@@ -220,12 +224,14 @@ kiln_status kiln_trainer::initialize() {
   for (size_t i = 0; i < names.size(); ++i) {
     kiln_tensor &t = tensors[i];
     std::memset(t.data, 0, kiln_tensor_nbytes(&t));
-    if (!startsWith(names[i], "param:"))
+    bool param = startsWith(names[i], "param:");
+    auto it = attrs.find("init." + names[i]);
+    // Optimizer state starts at zero, and so do buffers without a kiln.init.
+    if (!param && (!startsWith(names[i], "buffer:") || it == attrs.end()))
       continue;
     // Keras's defaults: Glorot uniform weights, zero biases.
     kiln_init_kind kind =
-        t.rank >= 2 ? KILN_INIT_GLOROT_UNIFORM : KILN_INIT_ZEROS;
-    auto it = attrs.find("init." + names[i]);
+        t.rank >= 2 && param ? KILN_INIT_GLOROT_UNIFORM : KILN_INIT_ZEROS;
     if (it != attrs.end() &&
         kiln_init_kind_from_name(it->second.c_str(), &kind) != KILN_OK)
       return fail(KILN_ERROR_INVALID_ARGUMENT, "%s: unknown initializer '%s'",

@@ -38,3 +38,19 @@ func.func private @declaration(tensor<2xf32>, tensor<3xi32> {kiln.trainable})
 func.func @bad_name(%x: tensor<2xf32> {kiln.name = 3 : i64}) {
   return
 }
+
+// -----
+
+// Buffers (state that training updates without gradients) are float
+// tensors and unit attributes too.
+// expected-error @below {{buffer argument 1 must be a ranked float tensor, got 'tensor<2xi64>'}}
+func.func @integer_buffer(%x: tensor<2xf32>, %b: tensor<2xi64> {kiln.buffer}) {
+  return
+}
+
+// -----
+
+// expected-error @below {{'kiln.buffer' is a unit attribute (argument 0)}}
+func.func @buffer_not_unit(%b: tensor<2xf32> {kiln.buffer = 1 : i64}) {
+  return
+}

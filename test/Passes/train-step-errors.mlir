@@ -19,7 +19,7 @@
 // CENTERED: error: kiln-build-train-step: centered applies to rmsprop only
 // MODEL: error: kiln-build-train-step: no function @nope
 
-// expected-error @below {{kiln-build-train-step: @two_inputs must have exactly one argument that is not kiln.trainable (the input x), found 2}}
+// expected-error @below {{kiln-build-train-step: @two_inputs must have exactly one argument that is neither kiln.trainable nor kiln.buffer (the input x), found 2}}
 func.func @two_inputs(%w: tensor<3xf32> {kiln.trainable}, %x: tensor<3xf32>, %z: tensor<3xf32>) -> tensor<3xf32> {
   %0 = kiln.mul %x, %w : (tensor<3xf32>, tensor<3xf32>) -> tensor<3xf32>
   %1 = kiln.add %0, %z : (tensor<3xf32>, tensor<3xf32>) -> tensor<3xf32>

@@ -17,7 +17,7 @@ func.func @model(%w: tensor<3x2xf32> {kiln.trainable, kiln.name = "w"}, %x: tens
 // CHECK-SAME: %[[X:[^:]*]]: tensor<4x3xf32> {kiln.name = "x"},
 // CHECK-SAME: %[[Y:[^:]*]]: tensor<4x2xf32> {kiln.name = "y"})
 // CHECK-SAME: -> (tensor<f32> {kiln.name = "loss"}, tensor<3x2xf32> {kiln.in_place_of = 0 : i64, kiln.name = "updated:param:w"}, tensor<2xf32> {kiln.in_place_of = 1 : i64, kiln.name = "updated:param:p2"})
-// CHECK-SAME: kiln.train_step = {loss = "mse", lr = 1.000000e-01 : f64, num_params = 2 : i64, optimizer = "sgd", state_slots = [], step_arg = 2 : i64}
+// CHECK-SAME: kiln.train_step = {loss = "mse", lr = 1.000000e-01 : f64, num_buffers = 0 : i64, num_params = 2 : i64, optimizer = "sgd", state_slots = [], step_arg = 2 : i64}
 // CHECK: %[[Z:.*]] = kiln.matmul %[[X]], %[[W]]
 // CHECK: %[[LOGITS:.*]] = kiln.add %[[Z]], %[[B]]
 // CHECK: %[[LOSS:.*]] = kiln.mse_loss %[[LOGITS]], %[[Y]]

@@ -12,8 +12,12 @@ namespace {
 
 class BatchNormLayer : public Layer {
 public:
-  BatchNormLayer(double epsilon, std::string name)
-      : Layer("BatchNorm", std::move(name)), epsilon(epsilon) {}
+  BatchNormLayer(double epsilon, double momentum, std::string name)
+      : Layer("BatchNorm", std::move(name)), epsilon(epsilon),
+        momentum(momentum) {
+    if (!(momentum >= 0 && momentum <= 1))
+      fail("needs a momentum in [0, 1], got " + std::to_string(momentum));
+  }
 
   Shape build(const std::vector<Shape> &inputs) override {
     const Shape &x = single(inputs);
@@ -21,21 +25,25 @@ public:
       fail("expects an input [batch, channels, ...], got " + formatShape(x));
     addParam("scale", {x[1]}, Initializer::ones());
     addParam("bias", {x[1]}, Initializer::zeros());
+    addBuffer("moving_mean", {x[1]}, Initializer::zeros());
+    addBuffer("moving_variance", {x[1]}, Initializer::ones());
     return x;
   }
 
   Value emit(KilnBuilder &b, ArrayRef<Value> inputs,
              ArrayRef<Value> params) const override {
-    // Batch statistics also at evaluation (see Layers.h): the trainer keeps
-    // no running mean and variance.
-    auto op = BatchNormTrainingOp::create(
-        b, inputs[0], params[0], params[1],
+    // The model function is inference: the running statistics.
+    // kiln-build-train-step switches it to the batch's statistics in
+    // train_step and updates the buffers with kiln.momentum.
+    auto op = BatchNormInferenceOp::create(
+        b, inputs[0], params[0], params[1], params[2], params[3],
         b.getF32FloatAttr(static_cast<float>(epsilon)));
+    op->setAttr("kiln.momentum", b.getF64FloatAttr(momentum));
     return op.getOutput();
   }
 
 private:
-  double epsilon;
+  double epsilon, momentum;
 };
 
 class LayerNormLayer : public Layer {
@@ -65,8 +73,8 @@ private:
 
 } // namespace
 
-LayerRef BatchNorm(double epsilon, std::string name) {
-  return std::make_shared<BatchNormLayer>(epsilon, std::move(name));
+LayerRef BatchNorm(double epsilon, std::string name, double momentum) {
+  return std::make_shared<BatchNormLayer>(epsilon, momentum, std::move(name));
 }
 
 LayerRef LayerNorm(double epsilon, std::string name) {

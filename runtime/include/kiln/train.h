@@ -69,8 +69,11 @@ int64_t kiln_trainer_epoch(const kiln_trainer *t); /* epochs completed */
 int64_t kiln_trainer_step(const kiln_trainer *t);  /* steps taken */
 uint64_t kiln_trainer_seed(const kiln_trainer *t);
 
-/* Parameters ("param:NAME") then optimizer state ("state:NAME.SLOT"), in
- * train_step's order; the tensors belong to the trainer. */
+/* Parameters ("param:NAME"), optimizer state ("state:NAME.SLOT") and
+ * buffers ("buffer:NAME", model state that train_step updates without a
+ * gradient, e.g. BatchNorm's running statistics; eval_step reads them), in
+ * train_step's order; the tensors belong to the trainer, and checkpoints
+ * hold them all. */
 int32_t kiln_trainer_num_tensors(const kiln_trainer *t);
 const char *kiln_trainer_tensor_name(const kiln_trainer *t, int32_t i);
 kiln_tensor *kiln_trainer_tensor(kiln_trainer *t, int32_t i);
