@@ -24,13 +24,13 @@ def main():
         for run in runs:
             if run.get("run_type") != "iteration":
                 continue
-            name = run["run_name"]
+            name = run["run_name"].removesuffix("/real_time")
             if name in KILN:
                 key = (KILN[name], "kiln")
             else:
                 m, k, n = re.findall(r"[mkn]:(\d+)", name)
                 key = (f"{m}x{k}x{n}", "openblas")
-            rates.setdefault(key, []).append(run["GFLOP/s"])
+            rates.setdefault(key, []).append(run["GFLOP/s"] / 1e9)  # FLOP/s
         for (shape, impl), r in sorted(rates.items()):
             print(f"matmul,{shape},-,{threads},{impl},GFLOP/s,"
                   f"{statistics.median(r):.1f},{min(r):.1f},{max(r):.1f},")

@@ -4,7 +4,8 @@
 # LSTM h128, two-layer Transformer d64), exported to ONNX from one PyTorch
 # definition (bench/peers/models.py) that every column uses.
 #
-#   bench/run.sh [--quick] [--out DIR] [--record]
+#   bench/run.sh [--quick] [--models mlp,lenet5,lstm,transformer] [--out DIR]
+#                [--record]
 #
 # - training samples/s at batch 64 (Adam 1e-3, softmax cross-entropy),
 #   kiln vs PyTorch: kiln's step is `kiln-compile MODEL_b64.onnx --train`,
@@ -29,21 +30,23 @@ build=${KILN_BUILD_DIR:-$root/build}
 data=/usr/share/datasets/fashion-mnist
 out=$root/bench/out
 quick=0 record=0
+models="mlp lenet5 lstm transformer"
 while [ $# -gt 0 ]; do
   case $1 in
   --quick) quick=1 ;;
   --record) record=1 ;;
   --out) out=$2; shift ;;
-  *) echo "usage: bench/run.sh [--quick] [--out DIR] [--record]" >&2; exit 2 ;;
+  --models) models=${2//,/ }; shift ;;
+  *) echo "usage: bench/run.sh [--quick] [--models LIST] [--out DIR] [--record]" >&2
+     exit 2 ;;
   esac
   shift
 done
 if [ "$quick" = 1 ]; then
-  reps=5 samples=640 seconds=0.05 min_time=0.02
+  reps=5 samples=640 seconds=0.05 min_time=0.1
 else
   reps=7 samples=6400 seconds=0.5 min_time=0.5
 fi
-models="mlp lenet5 lstm transformer"
 peers=$root/bench/peers
 work=$out/models
 compile=$build/tools/kiln-compile/kiln-compile
@@ -55,15 +58,15 @@ echo "section,model,batch,threads,impl,metric,median,min,max,note" >"$csv"
 : >"$notes"
 export KMP_USE_YIELD=0 # libomp: no yielding in barriers (README)
 
-row() { echo "$*" | tr ' ' , >>"$csv"; }
+row() { (IFS=,; echo "$*") >>"$csv"; }
 note() { echo "$*" | tee -a "$notes" >&2; }
 # The first error line of a failed command's stderr, as one CSV-safe field.
-why() { grep -m1 -i 'error' "$1" | cut -c1-200 | tr ',"' ';'"'" | sed 's/ /_/g'; }
+why() { grep -m1 -i 'error' "$1" | sed 's/.*error: //' | cut -c1-160 | tr ',"' ";'"; }
 now() { date +%s.%N; }
 
 # --- set-up ---------------------------------------------------------------
 cmake --build "$build" --target kiln-compile kiln-bench-infer \
-  kiln-bench-matmul kiln-example-transformer >"$out/build.log" 2>&1 ||
+  kiln-bench-matmul kiln-example-lstm kiln-example-transformer >"$out/build.log" 2>&1 ||
   note "build of the bench targets failed (see $out/build.log)"
 python=/usr/bin/python3
 have_torch=0
@@ -83,7 +86,7 @@ fi
   note "ONNX Runtime: onnxruntime-node unavailable (node/npm missing or install failed, see $out/npm.log); its columns are left out"
 if [ "$have_torch" = 1 ]; then
   echo "exporting the models (torch.onnx.export)" >&2
-  (cd "$peers" && $python export.py "$work" "$data") 2>"$out/export.log" ||
+  (cd "$peers" && $python export.py "$work" "$data" $models) 2>"$out/export.log" ||
     note "ONNX export failed (see $out/export.log)"
 fi
 
@@ -100,6 +103,16 @@ compile() {
     return 1
   fi
 }
+# trains EXE LOG: two epochs of 640 images, the second's mean loss lower.
+trains() {
+  "$1" train --data "$data" --epochs 2 --limit 640 --checkpoint "$1.ckpt" \
+    --restart >"$2" 2>&1 &&
+    sed -n 's/.*: loss \([0-9.]*\),.*/\1/p' "$2" | paste -sd' ' |
+    awk '{ exit !(NF == 2 && $2 < $1) }'
+}
+trains_why() {
+  grep -m1 -i error "$1" || sed -n 's/.*: \(loss [0-9.]*\),.*/\1/p' "$1" | paste -sd' '
+}
 declare -A train_source
 for m in $models; do
   echo "compiling $m" >&2
@@ -108,31 +121,41 @@ for m in $models; do
       "$work/${m}_b$b.onnx" --emit=shared -o "$work/${m}_b$b"); then
       row compile "$m" "$b" - kiln seconds "$t" "$t" "$t" onnx
     else
-      row compile "$m" "$b" - kiln seconds - - - "failed:$(why "$work/${m}_b$b.compile.log")"
+      row compile "$m" "$b" - kiln seconds - - - "failed: $(why "$work/${m}_b$b.compile.log")"
     fi
   done
   train_args=(--train --batch=64 --loss=softmax_cross_entropy
     --optimizer=adam:lr=1e-3 --emit=exe -o "$work/${m}_train")
-  if t=$(compile "$m train step (ONNX)" "$work/${m}_train.compile.log" \
-    "$work/${m}_b64.onnx" "${train_args[@]}"); then
-    train_source[$m]=onnx
-  else
-    row compile "$m" 64 - kiln train_seconds - - - "failed:$(why "$work/${m}_train.compile.log")"
+  train_source[$m]=none
+  log=$work/${m}_train.compile.log
+  if t=$(compile "$m training step from ONNX" "$log" "$work/${m}_b64.onnx" \
+    "${train_args[@]}"); then
+    if trains "$work/${m}_train" "$work/${m}_train.check.log"; then
+      train_source[$m]=onnx
+    else
+      note "$m: the training step compiled from ONNX (in $t s) does not train: $(trains_why "$work/${m}_train.check.log")"
+    fi
+  fi
+  if [ "${train_source[$m]}" = none ]; then
     # The same model from kiln's C++ model API: the example trains one
-    # batch and writes its graph (NAME.kiln.mlir), which we compile alike.
+    # batch and writes its graph (NAME.kiln.mlir), compiled here alike.
     example=$build/examples/kiln-example-$m
     if [ -x "$example" ] && "$example" --epochs 1 --limit 64 \
       --out "$work/$m-api" >"$work/$m-api.log" 2>&1 &&
-      t=$(compile "$m train step (model API)" "$work/${m}_train.compile.log" \
-        "$work/$m-api/$m.kiln.mlir" "${train_args[@]}"); then
-      train_source[$m]=examples
-      note "$m: training uses the model API's graph (examples/$m.cpp), not the ONNX export"
+      t=$(compile "$m training step from the model API" "$log" \
+        "$work/$m-api/$m.kiln.mlir" "${train_args[@]}") &&
+      trains "$work/${m}_train" "$work/${m}_train.check.log"; then
+      train_source[$m]="model API"
+      note "$m: kiln trains the model API's graph (examples/$m.cpp), not the ONNX export"
     else
-      train_source[$m]=none
+      note "$m: no kiln training step (see $work/$m-api.log, $log)"
     fi
   fi
-  [ "${train_source[$m]}" != none ] &&
+  if [ "${train_source[$m]}" = none ]; then
+    row compile "$m" 64 - kiln train_seconds - - - "failed: $(why "$log")"
+  else
     row compile "$m" 64 - kiln train_seconds "$t" "$t" "$t" "${train_source[$m]}"
+  fi
 done
 
 # --- training -------------------------------------------------------------
@@ -154,10 +177,10 @@ for m in $models; do
         losses=$(sed -n 's/.*: loss \([0-9.]*\),.*/\1/p' "$log" | sed -n '1p;$p' | paste -sd'>')
         row train "$m" 64 "$th" kiln samples/s "$k" "$kmin" "$kmax" "${train_source[$m]};loss:$losses"
       else
-        row train "$m" 64 "$th" kiln samples/s - - - "failed:$(why "$log")"
+        row train "$m" 64 "$th" kiln samples/s - - - "failed: $(why "$log")"
       fi
     else
-      row train "$m" 64 "$th" kiln samples/s - - - "no_train_step"
+      row train "$m" 64 "$th" kiln samples/s - - - "no training step"
     fi
     if [ "$have_torch" = 1 ]; then
       if r=$(cd "$peers" && $python torch_train.py "$m" "$th" "$reps" \
@@ -165,7 +188,7 @@ for m in $models; do
         read -r _ _ t tmin tmax l0 l1 <<<"$r"
         row train "$m" 64 "$th" pytorch samples/s "$t" "$tmin" "$tmax" "loss:$l0>$l1"
       else
-        row train "$m" 64 "$th" pytorch samples/s - - - "failed:$(why "$work/${m}_torch_train.log")"
+        row train "$m" 64 "$th" pytorch samples/s - - - "failed: $(why "$work/${m}_torch_train.log")"
       fi
     fi
   done
@@ -187,7 +210,7 @@ infer() {
         awk -v b="$b" '{ printf "%.0f %.0f %.0f", b / $1, b / $3, b / $2 }') onnx
     fi
   else
-    row infer "$m" "$b" "$th" "$impl" - - - - "failed:$(why "$log")"
+    row infer "$m" "$b" "$th" "$impl" - - - - "failed: $(why "$log")"
   fi
 }
 for m in $models; do
@@ -200,7 +223,7 @@ for m in $models; do
           "$work/lib${m}_b$b.so" "$work/${m}_b$b.npy" "$reps" "$seconds" \
           "$work/${m}_b$b.kiln.npy"
       else
-        row infer "$m" "$b" "$th" kiln - - - - "kiln-compile_failed"
+        row infer "$m" "$b" "$th" kiln - - - - "kiln-compile failed"
       fi
       infer pytorch "$m" "$b" "$th" $python "$peers/torch_infer.py" \
         "$work" "$m" "$b" "$th" "$reps" "$seconds"
@@ -212,7 +235,7 @@ for m in $models; do
     $python "$peers/compare.py" "$work" "$m" "$b" 2>/dev/null |
       while read -r peer diff; do
         [ "$peer" = ort ] && peer=onnxruntime
-        row check "$m" "$b" - "$peer" max_abs_diff "$diff" - - vs_pytorch
+        row check "$m" "$b" - "$peer" max_abs_diff "$diff" - - "vs PyTorch"
       done
   done
 done

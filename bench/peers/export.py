@@ -1,8 +1,8 @@
 """Exports the benchmark models from their PyTorch definitions (models.py).
 
-  /usr/bin/python3 export.py OUT_DIR DATA_DIR
+  /usr/bin/python3 export.py OUT_DIR DATA_DIR [MODEL...]
 
-Writes, for each model NAME: NAME.pt (the state dict every peer loads),
+Writes, for each model NAME (all of models.NAMES by default): NAME.pt (the state dict every peer loads),
 NAME_b{1,64,256}.onnx (torch.onnx.export, opset 17, static shapes, input
 "x", output "logits") and NAME_b{1,256}.npy (the first Fashion-MNIST test
 images, the inference input every peer reads).
@@ -20,7 +20,7 @@ import models
 def main():
     out, data = sys.argv[1:3]
     warnings.filterwarnings("ignore")
-    for name in models.NAMES:
+    for name in sys.argv[3:] or models.NAMES:
         net = models.build(name).eval()
         torch.save(net.state_dict(), f"{out}/{name}.pt")
         for batch in (1, 64, 256):

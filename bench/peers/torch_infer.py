@@ -8,9 +8,16 @@ about SECONDS each. Prints `median min max` of the seconds per call, and
 saves the logits to DIR/MODEL_b{BATCH}.torch.npy.
 """
 
+import os
 import statistics
 import sys
 import time
+
+# Debian's torch multiplies matrices with OpenBLAS, whose own threads
+# torch.set_num_threads does not govern: they must be set before it loads.
+if len(sys.argv) > 4:
+    os.environ["OPENBLAS_NUM_THREADS"] = sys.argv[4]
+    os.environ["OMP_NUM_THREADS"] = sys.argv[4]
 
 import numpy as np
 import torch

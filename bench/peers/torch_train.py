@@ -8,9 +8,16 @@ prints one line: `MODEL THREADS median min max` in samples/s, then the mean
 loss of the first and the last pass.
 """
 
+import os
 import statistics
 import sys
 import time
+
+# Debian's torch multiplies matrices with OpenBLAS, whose own threads
+# torch.set_num_threads does not govern: they must be set before it loads.
+if len(sys.argv) > 2:
+    os.environ["OPENBLAS_NUM_THREADS"] = sys.argv[2]
+    os.environ["OMP_NUM_THREADS"] = sys.argv[2]
 
 import torch
 from torch import nn
