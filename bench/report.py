@@ -1,8 +1,10 @@
 """The Markdown report of a bench/run.sh run.
 
-  python3 report.py OUT_DIR
+  python3 report.py OUT_DIR [OUT_DIR...]
 
-Reads OUT_DIR/results.csv, machine.txt and notes.txt and prints the tables:
+Reads OUT_DIR/results.csv, machine.txt and notes.txt (several runs, e.g.
+with different --models, are merged; the first names the machine) and
+prints the tables:
 training, inference (batch 1 and 256), outputs against PyTorch, matmul,
 compile times, and issue 7's targets (kiln on 2 threads against the better
 of the peer's 1- and 2-thread figures).
@@ -16,13 +18,14 @@ TITLE = {"mlp": "MLP 784-256-128-10", "lenet5": "LeNet-5",
          "lstm": "LSTM h128", "transformer": "Transformer d64 x2"}
 
 
-def load(folder):
+def load(folders):
     rows = {}
-    with open(f"{folder}/results.csv") as f:
-        for r in csv.DictReader(f):
-            key = (r["section"], r["model"], r["batch"], r["threads"],
-                   r["impl"])
-            rows[key] = r
+    for folder in folders:
+        with open(f"{folder}/results.csv") as f:
+            for r in csv.DictReader(f):
+                key = (r["section"], r["model"], r["batch"], r["threads"],
+                       r["impl"])
+                rows[key] = r
     return rows
 
 
@@ -49,7 +52,7 @@ def cell(r):
         return "-"
     m = num(r["median"])
     if m is None:
-        note = r["note"].replace("_", " ")
+        note = r["note"]
         return note if note else "-"
     return f"{fmt(m)} ({fmt(num(r['min']))}-{fmt(num(r['max']))})"
 
@@ -206,12 +209,15 @@ def targets(rows):
 
 
 def main():
-    folder = sys.argv[1]
-    rows = load(folder)
-    with open(f"{folder}/machine.txt") as f:
-        machine = dict(line.rstrip("\n").split("=", 1) for line in f if "=" in line)
-    with open(f"{folder}/notes.txt") as f:
-        notes = [line.strip() for line in f if line.strip()]
+    folders = sys.argv[1:]
+    rows = load(folders)
+    with open(f"{folders[0]}/machine.txt") as f:
+        machine = dict(line.rstrip("\n").split("=", 1) for line in f
+                       if "=" in line)
+    notes = []
+    for folder in folders:
+        with open(f"{folder}/notes.txt") as f:
+            notes += [line.strip() for line in f if line.strip()]
     print(f"# kiln benchmarks ({machine.get('mode', '').split(':')[0]} run)\n")
     print(f"{machine.get('date')}; {machine.get('cpu')}, {machine.get('cores')}"
           f" cores; load average {machine.get('load_start')} at the start, "

@@ -25,6 +25,7 @@
 # Runtime installed here from npm into bench/peers/node_modules; a missing
 # peer is left out with a note.
 set -uo pipefail
+{ # parsed whole before it runs, so editing this file mid-run is safe
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${KILN_BUILD_DIR:-$root/build}
 data=/usr/share/datasets/fashion-mnist
@@ -42,11 +43,16 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
+# reps: repetitions after a warm-up (training: epochs of `samples` images,
+# half as many for the two slower models; inference: blocks of calls of
+# about `seconds`; matmul: google-benchmark runs of at least `min_time`).
 if [ "$quick" = 1 ]; then
   reps=5 samples=640 seconds=0.05 min_time=0.1
 else
   reps=7 samples=6400 seconds=0.5 min_time=0.5
 fi
+train_reps=5
+samples_of() { case $1 in lstm | transformer) echo $((samples / 2)) ;; *) echo "$samples" ;; esac; }
 peers=$root/bench/peers
 work=$out/models
 compile=$build/tools/kiln-compile/kiln-compile
@@ -65,7 +71,7 @@ why() { grep -m1 -i 'error' "$1" | sed 's/.*error: //' | cut -c1-160 | tr ',"' "
 now() { date +%s.%N; }
 
 # --- set-up ---------------------------------------------------------------
-cmake --build "$build" --target kiln-compile kiln-bench-infer \
+cmake --build "$build" --parallel "$(nproc)" --target kiln-compile kiln-bench-infer \
   kiln-bench-matmul kiln-example-lstm kiln-example-transformer >"$out/build.log" 2>&1 ||
   note "build of the bench targets failed (see $out/build.log)"
 python=/usr/bin/python3
@@ -170,10 +176,10 @@ for m in $models; do
     if [ "${train_source[$m]}" != none ]; then
       log=$work/${m}_train.t$th.log
       if "$work/${m}_train" train --data "$data" --threads "$th" \
-        --checkpoint "$work/$m.ckpt" --restart --epochs $((reps + 1)) \
-        --limit "$samples" >"$log" 2>&1; then
+        --checkpoint "$work/$m.ckpt" --restart --epochs $((train_reps + 1)) \
+        --limit "$(samples_of "$m")" >"$log" 2>&1; then
         read -r k kmin kmax < <(sed -n 's/.*, \([0-9]*\) samples\/s/\1/p' "$log" |
-          tail -n "$reps" | median)
+          tail -n "$train_reps" | median)
         losses=$(sed -n 's/.*: loss \([0-9.]*\),.*/\1/p' "$log" | sed -n '1p;$p' | paste -sd'>')
         row train "$m" 64 "$th" kiln samples/s "$k" "$kmin" "$kmax" "${train_source[$m]};loss:$losses"
       else
@@ -183,8 +189,8 @@ for m in $models; do
       row train "$m" 64 "$th" kiln samples/s - - - "no training step"
     fi
     if [ "$have_torch" = 1 ]; then
-      if r=$(cd "$peers" && $python torch_train.py "$m" "$th" "$reps" \
-        "$samples" "$data" 2>"$work/${m}_torch_train.log"); then
+      if r=$(cd "$peers" && $python torch_train.py "$m" "$th" "$train_reps" \
+        "$(samples_of "$m")" "$data" 2>"$work/${m}_torch_train.log"); then
         read -r _ _ t tmin tmax l0 l1 <<<"$r"
         row train "$m" 64 "$th" pytorch samples/s "$t" "$tmin" "$tmax" "loss:$l0>$l1"
       else
@@ -260,15 +266,17 @@ fi
 # --- report ---------------------------------------------------------------
 {
   echo "date=$(date -u '+%Y-%m-%d %H:%M UTC')"
-  echo "cpu=$(lscpu | sed -n 's/^Model name: *//p')"
+  echo "cpu=$(lscpu | sed -n 's/^Model name: *//p') (family $(lscpu | sed -n 's/^CPU family: *//p'), model $(lscpu | sed -n 's/^Model: *//p'))"
   echo "cores=$(nproc)"
   echo "load_start=$load_start"
   echo "load_end=$(cut -d' ' -f1-3 /proc/loadavg)"
   echo "kiln=$(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet HEAD || echo +changes)"
   echo "torch=$($python -c 'import torch; print(torch.__version__)' 2>/dev/null)"
   echo "onnxruntime=$(node -p "require('$peers/node_modules/onnxruntime-node/package.json').version" 2>/dev/null)"
-  echo "mode=$([ "$quick" = 1 ] && echo quick || echo full): $reps repetitions; training epochs of $samples images; inference blocks of ${seconds}s"
+  echo "mode=$([ "$quick" = 1 ] && echo quick || echo full): training $train_reps epochs of $samples images ($((samples / 2)) for the LSTM and the Transformer); inference $reps blocks of ${seconds} s; matmul $reps runs of ${min_time} s or more"
 } >"$out/machine.txt"
 $python "$root/bench/report.py" "$out" | tee "$out/results.md"
 [ "$record" = 1 ] && cp "$out/results.md" "$root/bench/RESULTS.md"
 echo "wrote $csv and $out/results.md" >&2
+exit
+}
