@@ -104,7 +104,10 @@ def inference(rows, batch):
                 ratios = [ratio(tv, kv), ratio(ov, kv)]
             else:
                 ratios = [ratio(kv, tv), ratio(kv, ov)]
-            lines.append([TITLE[m], th, cell(k), cell(t), cell(o)] + ratios)
+            kcell = cell(k)
+            if k and k["note"] == "model API":
+                kcell += " [model API graph]"
+            lines.append([TITLE[m], th, kcell, cell(t), cell(o)] + ratios)
     unit = "ms per call" if batch == "1" else "samples/s"
     return table(["model", "threads", f"kiln ({unit})", "PyTorch",
                   "ONNX Runtime", "speed-up over PyTorch",
