@@ -34,7 +34,7 @@ for model in mlp lenet5; do
       sed -n 's/.*, \([0-9]*\) samples\/s/\1/p' | tail -n "$reps" | median)
     t=- tmin=- tmax=- ratio=-
     if [ "$have_torch" = 1 ]; then
-      read -r _ _ t tmin tmax < <(/usr/bin/python3 "$root/bench/peers/torch_train.py" \
+      read -r _ _ t tmin tmax _ < <(/usr/bin/python3 "$root/bench/peers/torch_train.py" \
         "$model" "$threads" "$reps" "$samples" "$data")
       ratio=$(awk -v a="$k" -v b="$t" 'BEGIN { printf "%.2fx", a / b }')
     fi

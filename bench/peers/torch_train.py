@@ -1,69 +1,62 @@
-"""PyTorch's training throughput for the models of bench/train.sh.
+"""PyTorch's training throughput for the models of models.py.
 
   /usr/bin/python3 torch_train.py MODEL THREADS REPS SAMPLES DATA_DIR
 
-Trains MODEL (mlp or lenet5, defined as examples/models/*.mlir define them)
-with Adam 1e-3 at batch 64 on the first SAMPLES Fashion-MNIST training images
-(scaled to [0, 1]), REPS times after one warm-up pass, and prints one line:
-`MODEL THREADS median min max` in samples/s.
+Trains MODEL with Adam 1e-3 at batch 64 on the first SAMPLES Fashion-MNIST
+training images (scaled to [0, 1], shuffled each pass), REPS times after one warm-up pass, and
+prints one line: `MODEL THREADS median min max` in samples/s, then the mean
+loss of the first and the last pass.
 """
 
-import gzip
+import os
 import statistics
 import sys
 import time
 
-import numpy as np
+# Debian's torch multiplies matrices with OpenBLAS, whose own threads
+# torch.set_num_threads does not govern: they must be set before it loads.
+if len(sys.argv) > 2:
+    os.environ["OPENBLAS_NUM_THREADS"] = sys.argv[2]
+    os.environ["OMP_NUM_THREADS"] = sys.argv[2]
+
 import torch
 from torch import nn
 
-
-def idx(path):
-    with gzip.open(path, "rb") as f:
-        data = f.read()
-    dims = data[3]
-    shape = [int.from_bytes(data[4 + 4 * i: 8 + 4 * i], "big") for i in range(dims)]
-    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
-
-
-def model(name):
-    if name == "mlp":
-        return nn.Sequential(nn.Flatten(), nn.Linear(784, 256), nn.ReLU(),
-                             nn.Linear(256, 128), nn.ReLU(), nn.Linear(128, 10))
-    return nn.Sequential(
-        nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
-        nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
-        nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(),
-        nn.Linear(84, 10))
+import models
 
 
 def main():
     name, threads, reps, samples, data = sys.argv[1:6]
     threads, reps, samples = int(threads), int(reps), int(samples)
     torch.set_num_threads(threads)
-    torch.manual_seed(0)
-    x = torch.from_numpy(idx(data + "/train-images-idx3-ubyte.gz")[:samples]
-                         .astype(np.float32) / 255).reshape(-1, 1, 28, 28)
-    y = torch.from_numpy(idx(data + "/train-labels-idx1-ubyte.gz")[:samples]
-                         .astype(np.int64))
-    net = model(name)
+    x = torch.from_numpy(models.images(data, "train", samples, name))
+    y = torch.from_numpy(models.labels(data, "train", samples))
+    net = models.build(name).train()
     opt = torch.optim.Adam(net.parameters(), lr=1e-3)
     loss_fn = nn.CrossEntropyLoss()
     batches = samples // 64
+    losses = []
 
     def epoch():
+        total = 0.0
         start = time.perf_counter()
+        order = torch.randperm(samples)  # shuffled each epoch, as kiln's
         for b in range(batches):
-            xb, yb = x[b * 64:(b + 1) * 64], y[b * 64:(b + 1) * 64]
+            pick = order[b * 64:(b + 1) * 64]
+            xb, yb = x[pick], y[pick]
             opt.zero_grad()
-            loss_fn(net(xb), yb).backward()
+            loss = loss_fn(net(xb), yb)
+            loss.backward()
             opt.step()
-        return batches * 64 / (time.perf_counter() - start)
+            total += loss.item()
+        rate = batches * 64 / (time.perf_counter() - start)
+        losses.append(total / batches)
+        return rate
 
     epoch()  # warm-up
     rates = [epoch() for _ in range(reps)]
     print(name, threads, round(statistics.median(rates)), round(min(rates)),
-          round(max(rates)))
+          round(max(rates)), f"{losses[0]:.4f}", f"{losses[-1]:.4f}")
 
 
 if __name__ == "__main__":
