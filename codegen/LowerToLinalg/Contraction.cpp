@@ -31,13 +31,14 @@ Value zeroFilled(OpBuilder &b, Location loc, RankedTensorType type) {
 Value transposeInner(OpBuilder &b, Location loc, Value v) {
   auto t = tensorType(v);
   int64_t rank = t.getRank();
-  SmallVector<int64_t> shape(t.getShape());
-  std::swap(shape[rank - 1], shape[rank - 2]);
-  SmallVector<unsigned> perm;
+  SmallVector<int64_t> shape(t.getShape()), perm;
   for (int64_t i = 0; i < rank; ++i)
     perm.push_back(i);
+  std::swap(shape[rank - 1], shape[rank - 2]);
   std::swap(perm[rank - 1], perm[rank - 2]);
-  return permutedCopy(b, loc, v, emptyTensor(b, loc, t.clone(shape)), perm);
+  return linalg::TransposeOp::create(b, loc, v,
+                                     emptyTensor(b, loc, t.clone(shape)), perm)
+      .getResult()[0];
 }
 
 /// The product of 2-D (or, with `batched`, same-batch 3-D) operands as a
@@ -49,11 +50,11 @@ Value transposeInner(OpBuilder &b, Location loc, Value v) {
 Value plainMatmul(OpBuilder &b, Location loc, Value lhs, bool transposeLhs,
                   Value rhs, bool transposeRhs, RankedTensorType type,
                   bool batched) {
+  Value init = zeroFilled(b, loc, type);
   if (transposeLhs)
     lhs = transposeInner(b, loc, lhs);
   if (transposeRhs)
     rhs = transposeInner(b, loc, rhs);
-  Value init = zeroFilled(b, loc, type);
   if (batched)
     return linalg::BatchMatmulOp::create(b, loc, {type}, {lhs, rhs}, {init})
         .getResult(0);
