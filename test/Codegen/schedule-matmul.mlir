@@ -87,6 +87,8 @@ func.func @const_weight(%a: tensor<4x3xf32>) -> tensor<4x5xf32> {
   return %0 : tensor<4x5xf32>
 }
 
+// A batch_matmul with transposing maps keeps loops (the lowering copies
+// transposed operands out instead).
 // CHECK-LABEL: func.func @bmm_transposed_map
 // CHECK: linalg.batch_matmul
 func.func @bmm_transposed_map(%a: tensor<2x4x3xf32>, %b: tensor<2x5x3xf32>, %c: tensor<2x4x5xf32>) -> tensor<2x4x5xf32> {
