@@ -8,10 +8,10 @@ namespace kiln {
 
 namespace {
 int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
-} // namespace
 
-MatmulTiles chooseMatmulTiles(const TargetModel &target, int64_t m, int64_t n,
-                              int64_t k, unsigned threads) {
+/// The tiles of one product split into at least `minTasks` forall tasks.
+MatmulTiles chooseTiles(const TargetModel &target, int64_t m, int64_t n,
+                        int64_t k, int64_t minTasks) {
   MatmulTiles t;
   const int64_t v = target.vectorLanes;
   // Register tile: two vectors per row of C. One k step holds mr*nr/V
@@ -33,9 +33,8 @@ MatmulTiles chooseMatmulTiles(const TargetModel &target, int64_t m, int64_t n,
     maxM1 /= 2;
   int64_t m1 = ceilDiv(m, t.mr), n1 = ceilDiv(n, t.nr);
   int64_t mBlocks = ceilDiv(m1, maxM1), nBlocks = ceilDiv(n1, maxN1);
-  // At least two tasks per thread, of equal size: choose the block counts
-  // first, then the sizes (splitting N first keeps A's panel shared).
-  int64_t minTasks = 2 * (threads ? threads : 2);
+  // At least minTasks tasks, of equal size: choose the block counts first,
+  // then the sizes (splitting N first keeps A's panel shared).
   while (mBlocks * nBlocks < minTasks) {
     if (nBlocks < n1)
       ++nBlocks;
@@ -46,6 +45,31 @@ MatmulTiles chooseMatmulTiles(const TargetModel &target, int64_t m, int64_t n,
   }
   t.forallM1 = ceilDiv(m1, mBlocks);
   t.forallN1 = ceilDiv(n1, nBlocks);
+  return t;
+}
+
+/// Two equal tasks per thread.
+int64_t minTasksFor(unsigned threads) { return 2 * (threads ? threads : 2); }
+
+} // namespace
+
+MatmulTiles chooseMatmulTiles(const TargetModel &target, int64_t m, int64_t n,
+                              int64_t k, unsigned threads) {
+  return chooseTiles(target, m, n, k, minTasksFor(threads));
+}
+
+MatmulTiles chooseBatchMatmulTiles(const TargetModel &target, int64_t batch,
+                                   int64_t m, int64_t n, int64_t k,
+                                   unsigned threads) {
+  int64_t tasks = minTasksFor(threads);
+  // Whole products per task where the batch has enough of them (the
+  // products stay in cache blocks of at most 16 x 8 register tiles).
+  int64_t perProduct = batch >= tasks ? 1 : ceilDiv(tasks, batch);
+  MatmulTiles t = chooseTiles(target, m, n, k, perProduct);
+  int64_t blocks = ceilDiv(ceilDiv(m, t.mr), t.forallM1) *
+                   ceilDiv(ceilDiv(n, t.nr), t.forallN1);
+  t.forallB = std::max<int64_t>(1, batch * blocks / tasks);
+  t.forallB = ceilDiv(batch, ceilDiv(batch, t.forallB));
   return t;
 }
 

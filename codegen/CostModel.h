@@ -35,12 +35,21 @@ struct TargetModel {
 struct MatmulTiles {
   int64_t mr, nr, kc;
   int64_t forallM1, forallN1;
+  /// Products of a batched matmul per forall task (1 for a 2-D matmul).
+  int64_t forallB = 1;
 };
 
 /// Tiles for an f32 `m x k` times `k x n` product run on `threads` threads
 /// (0: unknown, assume 2).
 MatmulTiles chooseMatmulTiles(const TargetModel &target, int64_t m, int64_t n,
                               int64_t k, unsigned threads);
+
+/// Tiles for a batch of `batch` f32 `m x k` times `k x n` products: the
+/// register and K tiles of one product, the threads' tasks taken from the
+/// batch first and from within the products only when it is too short.
+MatmulTiles chooseBatchMatmulTiles(const TargetModel &target, int64_t batch,
+                                   int64_t m, int64_t n, int64_t k,
+                                   unsigned threads);
 
 /// Tiles of an elementwise op: `forall` has one size per loop (0: not split;
 /// empty: no threads), the innermost loop steps by `vectorWidth` lanes.

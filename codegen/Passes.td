@@ -94,15 +94,19 @@ def KilnLowerCopies : Pass<"kiln-lower-copies"> {
 }
 
 def KilnScheduleMatmul : Pass<"kiln-schedule-matmul", "mlir::func::FuncOp"> {
-  let summary = "Pack, tile and vectorize 2-D f32 linalg.matmul on tensors";
+  let summary = "Pack, tile and vectorize f32 linalg.matmul and "
+                "linalg.batch_matmul on tensors";
   let description = [{
     For each 2-D f32 `linalg.matmul` on static tensors, applies the stage A
     transform schedule of docs/notes/matmul-schedule.md with tile sizes from
     the cost model: A, B and C packed to the mmt4d layout (zero padded),
     an `scf.forall` over C blocks (the threads), a K block loop and an
     mr x nr register tile held in `scf.for` iter_args as a vector
-    contraction. Marks the function `kiln.scheduled` for kiln-lower-vectors.
-    Other ops are left alone.
+    contraction. A 3-D f32 `linalg.batch_matmul` with the default maps gets
+    the same schedule with the batch as the outermost dim of every packed
+    tensor and of the foralls, which split the batch before the products.
+    Marks the function `kiln.scheduled` for kiln-lower-vectors. Other ops
+    are left alone.
   }];
   let options = [
     Option<"threads", "threads", "unsigned", "0",

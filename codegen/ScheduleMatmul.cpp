@@ -36,11 +36,17 @@ constexpr StringLiteral kTarget = "kiln.schedule_target";
 constexpr StringLiteral kScheduled = "kiln.scheduled";
 constexpr StringLiteral kSkip = "kiln.schedule_skip";
 
-/// Stage A, part 1, for the one matmul marked kTarget in the scratch
-/// function %root: the packs. $mr, $nr: register tile.
-const char *kStageAPack = R"mlir(
-transform.sequence failures(propagate) {
-^bb0(%root: !transform.any_op):
+/// Stage A for the one matmul marked kTarget in the scratch function %root,
+/// in three parts: the packs (kStageAPack2D for linalg.matmul,
+/// kStageAPackBatch for linalg.batch_matmul); after packs of constants were
+/// folded (weights packed at compile time), the tiling of the packed
+/// product, the packs left and the unpack (kStageATile2D, kStageATileBatch);
+/// and the vectorization they share (kStageAVectorize). $mr, $nr: register
+/// tile; $kc: K block; $fm1, $fn1: forall tile in packed units (M1, N1);
+/// $tm, $tn: the same in elements (for the unpack); $fb: forall tile of the
+/// batch. The tiling lines naming pA (pB) are dropped when A's (B's) pack
+/// was folded away.
+const char *kStageAPack2D = R"mlir(
   // 1. pack: A -> [M/mr][K][mr][1], B -> [N/nr][K][nr][1],
   //    C -> [M/mr][N/nr][mr][nr] (mmt4d layout, zero padded)
   %mm = transform.structured.match ops{["linalg.matmul"]} attributes{kiln.schedule_target} in %root : (!transform.any_op) -> !transform.any_op
@@ -50,16 +56,9 @@ transform.sequence failures(propagate) {
   transform.apply_patterns to %root {
     transform.apply_patterns.canonicalization
   } : !transform.any_op
-}
 )mlir";
 
-/// Stage A, part 2, after packs of constants were folded (weights packed at
-/// compile time): $kc: K block; $fm1, $fn1: forall tile in packed units (M1,
-/// N1); $tm, $tn: the same in elements (for the unpack). The lines naming pA
-/// (pB) are dropped when A's (B's) pack was folded away.
-const char *kStageATile = R"mlir(
-transform.sequence failures(propagate) {
-^bb0(%root: !transform.any_op):
+const char *kStageATile2D = R"mlir(
   // 2. packed matmul (the scratch function's one generic): threads over
   //    (M1, N1) blocks, K blocks, then one mr x nr register tile per
   //    (m1, n1), k innermost
@@ -85,9 +84,56 @@ transform.sequence failures(propagate) {
   %fu, %fuu = transform.structured.tile_using_forall %unp tile_sizes [$tm, $tn] : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
   %tu, %lu:2 = transform.structured.tile_using_for %fu tile_sizes [$mr, $nr] : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op)
   transform.structured.vectorize %tu vector_sizes [1, 1, $mr, $nr] : !transform.any_op
-  // 5. vectorize the fill and the register tile (only these: the rest of
-  //    the function keeps its loops), fold the 6-D contraction to 2-D and
-  //    hoist the accumulator into iter_args while still on tensors
+)mlir";
+
+/// The batched form: the same packed layouts with the batch as the
+/// outermost dim of every packed tensor, so each product of the batch runs
+/// the 2-D register tile. The threads split the batch first (the attention
+/// products are small: 28x28 by 16 per head) and each product only where
+/// the batch is too short to give every thread work.
+const char *kStageAPackBatch = R"mlir(
+  // 1. pack: A -> [B][M/mr][K][mr][1], B -> [B][N/nr][K][nr][1],
+  //    C -> [B][M/mr][N/nr][mr][nr]
+  %mm = transform.structured.match ops{["linalg.batch_matmul"]} attributes{kiln.schedule_target} in %root : (!transform.any_op) -> !transform.any_op
+  %p = transform.structured.pack %mm packed_sizes = [0, $mr, $nr, 1] : (!transform.any_op) -> (!transform.op<"linalg.generic">)
+  %pb = transform.get_producer_of_operand %p[1] : (!transform.op<"linalg.generic">) -> (!transform.op<"linalg.pack">)
+  %g, %pkb, %e = transform.structured.pack_transpose %pb with_compute_op(%p) outer_perm = [0, 2, 1] : (!transform.op<"linalg.pack">, !transform.op<"linalg.generic">) -> (!transform.op<"linalg.generic">, !transform.op<"linalg.pack">, !transform.any_op)
+  transform.apply_patterns to %root {
+    transform.apply_patterns.canonicalization
+  } : !transform.any_op
+)mlir";
+
+const char *kStageATileBatch = R"mlir(
+  // 2. packed products: threads over (batch, M1, N1) blocks, K blocks,
+  //    then one mr x nr register tile per (b, m1, n1), k innermost
+  %ga = transform.structured.match ops{["linalg.generic"]} in %root : (!transform.any_op) -> !transform.any_op
+  %fill = transform.get_producer_of_operand %ga[2] : (!transform.any_op) -> !transform.any_op
+  %pA = transform.get_producer_of_operand %ga[0] : (!transform.any_op) -> !transform.any_op
+  %pB = transform.get_producer_of_operand %ga[1] : (!transform.any_op) -> !transform.any_op
+  %unp = transform.get_consumers_of_result %ga[0] : (!transform.any_op) -> !transform.any_op
+  %tiled, %forall = transform.structured.tile_using_forall %ga tile_sizes [$fb, $fm1, $fn1] : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
+  %ff, %f2 = transform.structured.fuse_into_containing_op %fill into %forall : (!transform.any_op, !transform.any_op) -> (!transform.any_op, !transform.any_op)
+  %t2, %lk = transform.structured.tile_using_for %tiled tile_sizes [0, 0, 0, $kc] : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
+  %t3, %l1, %l2, %l3, %l4 = transform.structured.tile_using_for %t2 tile_sizes [1, 1, 1, 1] : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op, !transform.any_op, !transform.any_op)
+  %ft, %fl1, %fl2, %fl3 = transform.structured.tile_using_for %ff tile_sizes [1, 1, 1] : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op, !transform.any_op)
+  // 3. packs: threads over the batch and outer blocks, then 8 k-steps of
+  //    one mr (nr) row group per vector op (masked at the edges)
+  %fpA, %fA = transform.structured.tile_using_forall %pA tile_sizes [$fb, $fm1] : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
+  %tpA, %lpA:3 = transform.structured.tile_using_for %fpA tile_sizes [1, 1, 8] : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op, !transform.any_op)
+  %fpB, %fB = transform.structured.tile_using_forall %pB tile_sizes [$fb, $fn1] : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
+  %tpB, %lpB:3 = transform.structured.tile_using_for %fpB tile_sizes [1, 1, 8] : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op, !transform.any_op)
+  transform.structured.vectorize %tpA vector_sizes [1, 1, 8, $mr, 1] : !transform.any_op
+  transform.structured.vectorize %tpB vector_sizes [1, 1, 8, $nr, 1] : !transform.any_op
+  // 4. unpack: threads over C blocks, one mr x nr tile per vector op
+  %fu, %fuu = transform.structured.tile_using_forall %unp tile_sizes [$fb, $tm, $tn] : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
+  %tu, %lu:3 = transform.structured.tile_using_for %fu tile_sizes [1, $mr, $nr] : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op, !transform.any_op)
+  transform.structured.vectorize %tu vector_sizes [1, 1, 1, $mr, $nr] : !transform.any_op
+)mlir";
+
+/// Step 5 of both: vectorize the fill and the register tile (only these:
+/// the rest of the function keeps its loops), fold the contraction to 2-D
+/// and hoist the accumulator into iter_args while still on tensors.
+const char *kStageAVectorize = R"mlir(
   transform.structured.vectorize %ft : !transform.any_op
   transform.structured.vectorize %t3 : !transform.any_op
   // Before canonicalization folds the unit-dim reduction into mulf + addf
@@ -116,7 +162,6 @@ transform.sequence failures(propagate) {
     transform.apply_patterns.canonicalization
   } : !transform.any_op
   transform.apply_cse to %root : !transform.any_op
-}
 )mlir";
 
 /// Stage A for the one elementwise generic marked kTarget in %root (block 4c
@@ -197,14 +242,17 @@ transform.sequence failures(propagate) {
 }
 )mlir";
 
-/// A matmul the schedule handles: 2-D, f32, static, on tensors, with the
-/// default indexing maps.
-bool isSchedulable(linalg::MatmulOp mm) {
-  if (!mm.hasPureTensorSemantics() || mm.hasUserDefinedMaps())
+/// A matmul the schedule handles: linalg.matmul (2-D) or
+/// linalg.batch_matmul (3-D), f32, static, on tensors, with the default
+/// indexing maps (the lowering copies transposed operands out first).
+bool isSchedulable(linalg::LinalgOp op) {
+  if (!isa<linalg::MatmulOp, linalg::BatchMatmulOp>(op) ||
+      !op.hasPureTensorSemantics() || op.hasUserDefinedMaps())
     return false;
-  for (Value v : mm->getOperands()) {
+  int64_t rank = isa<linalg::MatmulOp>(op) ? 2 : 3;
+  for (Value v : op->getOperands()) {
     auto t = dyn_cast<RankedTensorType>(v.getType());
-    if (!t || t.getRank() != 2 || !t.hasStaticShape() ||
+    if (!t || t.getRank() != rank || !t.hasStaticShape() ||
         !t.getElementType().isF32())
       return false;
   }
@@ -278,10 +326,10 @@ struct ScheduleMatmul : impl::KilnScheduleMatmulBase<ScheduleMatmul> {
     func::FuncOp func = getOperation();
     TargetModel target;
     // One matmul at a time, each scheduled in isolation (codegen/Schedule.h);
-    // the scheduled form has no linalg.matmul left.
+    // the scheduled form has no linalg.matmul or batch_matmul left.
     while (true) {
-      linalg::MatmulOp mm;
-      func.walk([&](linalg::MatmulOp op) {
+      linalg::LinalgOp mm;
+      func.walk([&](linalg::LinalgOp op) {
         if (!isSchedulable(op))
           return WalkResult::advance();
         mm = op;
@@ -289,19 +337,29 @@ struct ScheduleMatmul : impl::KilnScheduleMatmulBase<ScheduleMatmul> {
       });
       if (!mm)
         break;
-      auto lhs = cast<RankedTensorType>(mm.getInputs()[0].getType());
-      auto out = cast<RankedTensorType>(mm.getOutputs()[0].getType());
-      int64_t m = out.getDimSize(0), n = out.getDimSize(1),
-              k = lhs.getDimSize(1);
-      MatmulTiles t = chooseMatmulTiles(target, m, n, k, threads);
+      bool batched = isa<linalg::BatchMatmulOp>(mm);
+      auto lhs = cast<RankedTensorType>(mm.getDpsInputs()[0].getType());
+      auto out = cast<RankedTensorType>(mm.getDpsInits()[0].getType());
+      int64_t batch = batched ? out.getDimSize(0) : 1;
+      int64_t m = out.getDimSize(out.getRank() - 2),
+              n = out.getDimSize(out.getRank() - 1),
+              k = lhs.getDimSize(lhs.getRank() - 1);
+      MatmulTiles t =
+          batched ? chooseBatchMatmulTiles(target, batch, m, n, k, threads)
+                  : chooseMatmulTiles(target, m, n, k, threads);
       std::pair<const char *, int64_t> params[] = {{"$mr", t.mr},
                                                    {"$nr", t.nr},
                                                    {"$kc", t.kc},
+                                                   {"$fb", t.forallB},
                                                    {"$fm1", t.forallM1},
                                                    {"$fn1", t.forallN1},
                                                    {"$tm", t.forallM1 * t.mr},
                                                    {"$tn", t.forallN1 * t.nr}};
-      auto instantiate = [&](std::string text) {
+      // Each part is a sequence of its own over %root.
+      auto instantiate = [&](StringRef body) {
+        std::string text = "transform.sequence failures(propagate) {\n"
+                           "^bb0(%root: !transform.any_op):\n" +
+                           body.str() + "}\n";
         for (auto [key, value] : params) {
           std::string v = std::to_string(value);
           for (size_t at; (at = text.find(key)) != std::string::npos;)
@@ -310,7 +368,9 @@ struct ScheduleMatmul : impl::KilnScheduleMatmulBase<ScheduleMatmul> {
         return text;
       };
       auto schedule = [&](Operation *scratch) -> LogicalResult {
-        if (failed(applySchedule(scratch, instantiate(kStageAPack))))
+        if (failed(applySchedule(
+                scratch,
+                instantiate(batched ? kStageAPackBatch : kStageAPack2D))))
           return failure();
         // A folded pack leaves a constant operand: drop its tiling lines.
         bool constantA = false, constantB = false;
@@ -320,18 +380,22 @@ struct ScheduleMatmul : impl::KilnScheduleMatmulBase<ScheduleMatmul> {
             constantB = matchPattern(g.getDpsInputs()[1], m_Constant());
           });
         }
-        std::string text;
-        for (StringRef line : llvm::split(StringRef(kStageATile), '\n'))
+        std::string tile;
+        for (StringRef line : llvm::split(
+                 StringRef(batched ? kStageATileBatch : kStageATile2D), '\n'))
           if (!(constantA && line.contains("pA")) &&
               !(constantB && line.contains("pB")))
-            text += line.str() + "\n";
-        return applySchedule(scratch, instantiate(text));
+            tile += line.str() + "\n";
+        return applySchedule(scratch, instantiate(tile + kStageAVectorize));
       };
       if (failed(scheduleInIsolation(mm, kTarget, schedule,
                                      /*quiet=*/false))) {
-        mm.emitError("kiln-schedule-matmul: the schedule failed on this "
-                     "matmul (")
-            << m << "x" << k << "x" << n << ")";
+        InFlightDiagnostic diag =
+            mm.emitError("kiln-schedule-matmul: the schedule failed on this "
+                         "matmul (");
+        if (batched)
+          diag << batch << " x ";
+        diag << m << "x" << k << "x" << n << ")";
         return signalPassFailure();
       }
       func->setAttr(kScheduled, UnitAttr::get(&getContext()));

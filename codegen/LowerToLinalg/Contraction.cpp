@@ -1,11 +1,12 @@
 //===- Contraction.cpp - matmul, convolution and pooling to linalg
 //---------===//
 //
-// 2-D and same-batch 3-D matmuls become linalg.matmul and
-// linalg.batch_matmul, the forms the tiling strategies look for (a
-// transposed 2-D operand is transposed into a copy first); other transposed
-// or broadcast-batch matmuls become a contraction linalg.generic whose
-// indexing maps express the transposes, so no transposed copy is made.
+// 2-D matmuls become linalg.matmul, an N-D times a 2-D one linalg.matmul of
+// the collapsed rows, and same-batch N-D ones linalg.batch_matmul over the
+// merged batch dims: the forms the packed schedule handles (a transposed
+// operand is transposed into a copy first). Other broadcast-batch matmuls
+// become a contraction linalg.generic whose indexing maps express the
+// transposes.
 // Convolution uses linalg's NCHW named ops on a zero-padded input; pooling
 // is a linalg.generic over the window.
 //
@@ -26,6 +27,52 @@ Value zeroFilled(OpBuilder &b, Location loc, RankedTensorType type) {
   return filledTensor(b, loc, type, b.getFloatAttr(type.getElementType(), 0.0));
 }
 
+/// `v` [..., r, c] transposed to [..., c, r] in a copy.
+Value transposeInner(OpBuilder &b, Location loc, Value v) {
+  auto t = tensorType(v);
+  int64_t rank = t.getRank();
+  SmallVector<int64_t> shape(t.getShape()), perm;
+  for (int64_t i = 0; i < rank; ++i)
+    perm.push_back(i);
+  std::swap(shape[rank - 1], shape[rank - 2]);
+  std::swap(perm[rank - 1], perm[rank - 2]);
+  return linalg::TransposeOp::create(b, loc, v,
+                                     emptyTensor(b, loc, t.clone(shape)), perm)
+      .getResult()[0];
+}
+
+/// The product of 2-D (or, with `batched`, same-batch 3-D) operands as a
+/// linalg.matmul (linalg.batch_matmul) of type `type`. A transposed operand
+/// is copied out in its transposed layout first: the copy is O(n^2) next to
+/// the product's O(n^3), and keeps the product the named op that the packed
+/// schedule handles (the gradients of a dense layer and of attention are
+/// such products).
+Value plainMatmul(OpBuilder &b, Location loc, Value lhs, bool transposeLhs,
+                  Value rhs, bool transposeRhs, RankedTensorType type,
+                  bool batched) {
+  Value init = zeroFilled(b, loc, type);
+  if (transposeLhs)
+    lhs = transposeInner(b, loc, lhs);
+  if (transposeRhs)
+    rhs = transposeInner(b, loc, rhs);
+  if (batched)
+    return linalg::BatchMatmulOp::create(b, loc, {type}, {lhs, rhs}, {init})
+        .getResult(0);
+  return linalg::MatmulOp::create(b, loc, {type}, {lhs, rhs}, {init})
+      .getResult(0);
+}
+
+/// `v` with its dims [0, n) merged into one.
+Value collapseLeading(OpBuilder &b, Location loc, Value v, int64_t n) {
+  auto t = tensorType(v);
+  int64_t lead = 1;
+  for (int64_t i = 0; i < n; ++i)
+    lead *= t.getDimSize(i);
+  SmallVector<int64_t> shape = {lead};
+  llvm::append_range(shape, t.getShape().drop_front(n));
+  return reshapeTensor(b, loc, v, t.clone(shape));
+}
+
 struct LowerMatmul : OpConversionPattern<MatmulOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -34,40 +81,47 @@ struct LowerMatmul : OpConversionPattern<MatmulOp> {
     Location loc = op.getLoc();
     Value lhs = adaptor.getLhs(), rhs = adaptor.getRhs();
     auto type = op.getType();
-    Value init = zeroFilled(rewriter, loc, type);
-    bool transposed = op.getTransposeLhs() || op.getTransposeRhs();
+    bool ta = op.getTransposeLhs(), tb = op.getTransposeRhs();
     int64_t rank = type.getRank();
     auto lhsType = tensorType(lhs), rhsType = tensorType(rhs);
     if (rank == 2 && lhsType.getRank() == 2 && rhsType.getRank() == 2) {
-      // A transposed 2-D operand is copied out in its transposed layout
-      // first: the copy is O(n^2) next to the product's O(n^3), and keeps
-      // the product a plain linalg.matmul, which the packed schedule
-      // handles (the gradients of a dense layer are such products).
-      auto transpose = [&](Value v, RankedTensorType t) -> Value {
-        auto to = RankedTensorType::get({t.getDimSize(1), t.getDimSize(0)},
-                                        t.getElementType());
-        return linalg::TransposeOp::create(rewriter, loc, v,
-                                           emptyTensor(rewriter, loc, to),
-                                           ArrayRef<int64_t>{1, 0})
-            .getResult()[0];
-      };
-      if (op.getTransposeLhs())
-        lhs = transpose(lhs, lhsType);
-      if (op.getTransposeRhs())
-        rhs = transpose(rhs, rhsType);
-      rewriter.replaceOp(op, linalg::MatmulOp::create(rewriter, loc, {type},
-                                                      {lhs, rhs}, {init})
-                                 .getResult(0));
+      rewriter.replaceOp(
+          op, plainMatmul(rewriter, loc, lhs, ta, rhs, tb, type, false));
       return success();
     }
-    if (!transposed && rank == 3 && lhsType.getRank() == 3 &&
-        rhsType.getRank() == 3 &&
-        lhsType.getDimSize(0) == rhsType.getDimSize(0)) {
-      rewriter.replaceOp(op, linalg::BatchMatmulOp::create(
-                                 rewriter, loc, {type}, {lhs, rhs}, {init})
-                                 .getResult(0));
+    // [..., M, K] times a 2-D [K, N]: the rows of every batch share the
+    // right operand, so this is one 2-D product of all the rows (a dense
+    // layer applied to a sequence).
+    if (rank > 2 && lhsType.getRank() == rank && rhsType.getRank() == 2 &&
+        !ta) {
+      Value rows = collapseLeading(rewriter, loc, lhs, rank - 1);
+      auto rowsType = RankedTensorType::get(
+          {tensorType(rows).getDimSize(0), type.getDimSize(rank - 1)},
+          type.getElementType());
+      Value product =
+          plainMatmul(rewriter, loc, rows, false, rhs, tb, rowsType, false);
+      rewriter.replaceOp(op, reshapeTensor(rewriter, loc, product, type));
       return success();
     }
+    // Same batch dims on both sides (attention's per-head products): one
+    // linalg.batch_matmul over the batch dims merged into one.
+    auto batchShape = type.getShape().drop_back(2);
+    if (rank > 2 && lhsType.getRank() == rank && rhsType.getRank() == rank &&
+        lhsType.getShape().drop_back(2) == batchShape &&
+        rhsType.getShape().drop_back(2) == batchShape) {
+      Value l = collapseLeading(rewriter, loc, lhs, rank - 2);
+      Value r = collapseLeading(rewriter, loc, rhs, rank - 2);
+      int64_t merged = 1;
+      for (int64_t d : batchShape)
+        merged *= d;
+      auto productType = type.clone(
+          {merged, type.getDimSize(rank - 2), type.getDimSize(rank - 1)});
+      Value product =
+          plainMatmul(rewriter, loc, l, ta, r, tb, productType, true);
+      rewriter.replaceOp(op, reshapeTensor(rewriter, loc, product, type));
+      return success();
+    }
+    Value init = zeroFilled(rewriter, loc, type);
     // Iteration space: (batch..., m, n, k).
     MLIRContext *ctx = rewriter.getContext();
     int64_t batch = rank - 2, loops = rank + 1;

@@ -24,7 +24,45 @@ func.func @mm(%a: tensor<17x7xf32>, %b: tensor<7x129xf32>) -> tensor<17x129xf32>
   return %0 : tensor<17x129xf32>
 }
 
-// Integer and batched matmuls keep today's path.
+// A batch of 5 products of 17x7 times 7x29: the same packed layouts with the
+// batch outermost ([B][M/mr][K][mr][1], [B][N/nr][K][nr][1],
+// [B][M/mr][N/nr][mr][nr]); the threads take whole products (an scf.forall
+// over the batch) and each product runs the 6x16 register tile.
+// CHECK-LABEL: func.func @bmm
+// CHECK-SAME: attributes {kiln.scheduled}
+// CHECK-NOT: linalg.batch_matmul
+// CHECK: scf.forall (%{{.+}}) in (5) {{.*}} -> (tensor<5x3x7x6x1xf32>)
+// CHECK: scf.forall (%{{.+}}) in (5) {{.*}} -> (tensor<5x2x7x16x1xf32>)
+// CHECK: scf.forall (%[[B:.+]]) in (5) {{.*}} -> (tensor<5x3x2x6x16xf32>)
+// CHECK: scf.for {{.*}} iter_args({{.*}}) -> (vector<6x16xf32>)
+// CHECK-NEXT: vector.transfer_read %{{.+}}[%[[B]], {{.*}} : tensor<5x3x7x6x1xf32>, vector<6x1xf32>
+// CHECK-NEXT: vector.transfer_read %{{.+}}[%[[B]], {{.*}} : tensor<5x2x7x16x1xf32>, vector<16x1xf32>
+// CHECK-NEXT: vector.contract {{.*}} : vector<6x1xf32>, vector<16x1xf32> into vector<6x16xf32>
+// CHECK: scf.forall ({{.*}}) -> (tensor<5x17x29xf32>)
+// CHECK: vector.create_mask {{.*}} : vector<6x16xi1>
+// CHECK-NEXT: vector.transfer_write {{.*}} : vector<6x16xf32>, tensor<1x?x?xf32>
+func.func @bmm(%a: tensor<5x17x7xf32>, %b: tensor<5x7x29xf32>) -> tensor<5x17x29xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<5x17x29xf32>
+  %c = linalg.fill ins(%zero : f32) outs(%e : tensor<5x17x29xf32>) -> tensor<5x17x29xf32>
+  %0 = linalg.batch_matmul ins(%a, %b : tensor<5x17x7xf32>, tensor<5x7x29xf32>) outs(%c : tensor<5x17x29xf32>) -> tensor<5x17x29xf32>
+  return %0 : tensor<5x17x29xf32>
+}
+
+// A batch of 2 large products is too short for 2 tasks per thread: each
+// product is split too (forall over the batch and N1 blocks; M1 stays
+// whole).
+// CHECK-LABEL: func.func @bmm_short
+// CHECK: scf.forall (%{{.+}}, %{{.+}}) in (2, 2) {{.*}} -> (tensor<2x11x5x6x16xf32>)
+func.func @bmm_short(%a: tensor<2x64x32xf32>, %b: tensor<2x32x80xf32>) -> tensor<2x64x80xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<2x64x80xf32>
+  %c = linalg.fill ins(%zero : f32) outs(%e : tensor<2x64x80xf32>) -> tensor<2x64x80xf32>
+  %0 = linalg.batch_matmul ins(%a, %b : tensor<2x64x32xf32>, tensor<2x32x80xf32>) outs(%c : tensor<2x64x80xf32>) -> tensor<2x64x80xf32>
+  return %0 : tensor<2x64x80xf32>
+}
+
+// Integer matmuls and batched ones with transposing maps keep loops.
 // CHECK-LABEL: func.func @int_mm
 // CHECK: linalg.matmul
 func.func @int_mm(%a: tensor<4x4xi32>, %b: tensor<4x4xi32>, %c: tensor<4x4xi32>) -> tensor<4x4xi32> {
@@ -52,4 +90,17 @@ func.func @const_weight(%a: tensor<4x3xf32>) -> tensor<4x5xf32> {
   %c = linalg.fill ins(%zero : f32) outs(%e : tensor<4x5xf32>) -> tensor<4x5xf32>
   %0 = linalg.matmul ins(%a, %w : tensor<4x3xf32>, tensor<3x5xf32>) outs(%c : tensor<4x5xf32>) -> tensor<4x5xf32>
   return %0 : tensor<4x5xf32>
+}
+
+// A batch_matmul with transposing maps keeps loops (the lowering copies
+// transposed operands out instead).
+// CHECK-LABEL: func.func @bmm_transposed_map
+// CHECK: linalg.batch_matmul
+func.func @bmm_transposed_map(%a: tensor<2x4x3xf32>, %b: tensor<2x5x3xf32>, %c: tensor<2x4x5xf32>) -> tensor<2x4x5xf32> {
+  %0 = linalg.batch_matmul indexing_maps = [
+      affine_map<(d0, d1, d2, d3) -> (d0, d1, d3)>,
+      affine_map<(d0, d1, d2, d3) -> (d0, d2, d3)>,
+      affine_map<(d0, d1, d2, d3) -> (d0, d1, d2)>]
+      ins(%a, %b : tensor<2x4x3xf32>, tensor<2x5x3xf32>) outs(%c : tensor<2x4x5xf32>) -> tensor<2x4x5xf32>
+  return %0 : tensor<2x4x5xf32>
 }

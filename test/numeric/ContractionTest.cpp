@@ -43,6 +43,21 @@ TEST_F(MatmulTest, ShapesTransposesAndBatches) {
       {{1, 7, 3}, {3, 17, 7}, true, true},
       {{3, 129, 7}, {1, 129, 17}, true, false},
       {{1, 1, 3}, {3, 1}},
+      // Batched products of the packed schedule (linalg.batch_matmul over
+      // the merged batch dims): odd per-product sizes that no register
+      // tile divides, transposed operands (copied out first), attention's
+      // per-head shapes (a batch of heads, 28 x 16), a batch too short
+      // for the threads (split within the products), and a shared 2-D rhs
+      // taken transposed (one 2-D product of all the rows).
+      {{2, 3, 17, 7}, {2, 3, 7, 129}},
+      {{3, 7, 17}, {3, 7, 29}, true, false},
+      {{5, 17, 7}, {5, 29, 7}, false, true},
+      {{2, 2, 7, 17}, {2, 2, 3, 7}, true, true},
+      {{64, 28, 16}, {64, 28, 16}, false, true},
+      {{2, 4, 28, 28}, {2, 4, 28, 16}, true, false},
+      {{1, 1, 3}, {1, 3, 1}},
+      {{1, 129, 65}, {1, 65, 33}},
+      {{3, 17, 129}, {7, 129}, false, true},
       // K = 1 (an outer product); batch dims broadcast on both sides.
       {{17, 1}, {1, 7}},
       {{3, 1, 7, 17}, {1, 7, 17, 3}},

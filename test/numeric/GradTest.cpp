@@ -343,6 +343,18 @@ std::vector<GradCase> cases() {
                        "(tensor<2x5x3xf64>, tensor<7x5xf64>) -> "
                        "tensor<2x3x7xf64>",
                        {2, 3, 7}));
+  // A 2-D rhs shared by a batched lhs (a dense layer on a sequence): its
+  // gradient is one product over all the rows.
+  cs.push_back(generic("matmul_shared_rhs", "matmul",
+                       {train(uniform({2, 5, 3})), train(uniform({3, 7}))},
+                       " : (tensor<2x5x3xf64>, tensor<3x7xf64>) -> "
+                       "tensor<2x5x7xf64>",
+                       {2, 5, 7}));
+  cs.push_back(generic("matmul_shared_rhs_transposed", "matmul",
+                       {train(uniform({2, 5, 3})), train(uniform({7, 3}))},
+                       " {transpose_rhs = true} : (tensor<2x5x3xf64>, "
+                       "tensor<7x3xf64>) -> tensor<2x5x7xf64>",
+                       {2, 5, 7}));
   cs.push_back(
       generic("matmul_batch_broadcast", "matmul",
               {train(uniform({2, 1, 3, 5})), train(uniform({3, 5, 1}))},
