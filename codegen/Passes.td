@@ -18,6 +18,25 @@ def KilnExpand : Pass<"kiln-expand"> {
   let dependentDialects = ["kiln::KilnDialect"];
 }
 
+def KilnVectorizePooling
+    : Pass<"kiln-vectorize-pooling", "mlir::func::FuncOp"> {
+  let summary = "Max pooling and its gradient over exact windows as vector rows";
+  let description = [{
+    Rewrites `kiln.max_pool2d` whose windows tile the input exactly
+    (strides equal to the kernel, no padding or dilation) and
+    `kiln.max_pool2d_grad` into loops over output rows on tensors that
+    handle one vector register of outputs per step: each input row of the
+    window is one contiguous read, split into its window columns with
+    `vector.shuffle` (and, for the gradient, interleaved back). The last
+    step of a ragged row is masked. Runs before kiln-lower-to-linalg, which
+    lowers the other pooling ops to scalar linalg generics.
+  }];
+  let dependentDialects = [
+    "mlir::scf::SCFDialect", "mlir::vector::VectorDialect",
+    "mlir::tensor::TensorDialect", "mlir::arith::ArithDialect"
+  ];
+}
+
 def KilnLowerToLinalg : Pass<"kiln-lower-to-linalg"> {
   let summary = "Lower primitive kiln ops to linalg, tensor, arith and math";
   let description = [{

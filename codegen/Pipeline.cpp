@@ -288,6 +288,10 @@ void buildPipeline(OpPassManager &pm, const CompileOptions &opts) {
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 
+  // Max pooling over exact windows and its gradient: vector rows on tensors
+  // (no linalg form vectorizes them); the rest lowers to linalg below.
+  pm.addNestedPass<func::FuncOp>(createKilnVectorizePooling());
+
   // linalg on tensors, elementwise chains fused into single loop nests.
   pm.addPass(createKilnLowerToLinalg());
   pm.addPass(createKilnFuseElementwise());
