@@ -152,6 +152,31 @@ def KilnScheduleElementwise
     "::kiln::KilnDialect"
   ];
 }
+def KilnScheduleReduction
+    : Pass<"kiln-schedule-reduction", "mlir::func::FuncOp"> {
+  let summary = "Tile and vectorize f32 reduction linalg.generic on tensors";
+  let description = [{
+    For each `linalg.generic` with reduction iterators on static f32
+    tensors whose body is arith/math only and
+    whose operands are read by projected permutations that keep the
+    innermost loop innermost: loops over all but the two innermost dims,
+    then one vector step over those two (or a block of rows dividing the
+    second innermost; at most 1024 elements, so no masks), vectorized to a
+    `vector.multi_reduction` and lowered to horizontal reductions of rows
+    (innermost dim reduced) or lane-wise adds (innermost dim parallel). An op the transform rejects keeps its loops.
+    Marks the function `kiln.scheduled` for kiln-lower-vectors.
+  }];
+  let dependentDialects = [
+    "mlir::transform::TransformDialect", "mlir::linalg::LinalgDialect",
+    "mlir::scf::SCFDialect", "mlir::tensor::TensorDialect",
+    "mlir::vector::VectorDialect", "mlir::affine::AffineDialect",
+    "mlir::arith::ArithDialect", "mlir::ub::UBDialect",
+    // The schedule matches a kiln.* marker attribute; parsing it loads the
+    // dialect, which must not happen while passes run in threads.
+    "::kiln::KilnDialect"
+  ];
+}
+
 def KilnLowerVectors : Pass<"kiln-lower-vectors", "mlir::func::FuncOp"> {
   let summary = "Lower the scheduled vector code to 1-D vectors and FMAs";
   let description = [{
