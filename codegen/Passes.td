@@ -18,6 +18,25 @@ def KilnExpand : Pass<"kiln-expand"> {
   let dependentDialects = ["kiln::KilnDialect"];
 }
 
+def KilnVectorizePooling
+    : Pass<"kiln-vectorize-pooling", "mlir::func::FuncOp"> {
+  let summary = "Max pooling and its gradient over exact windows as vector rows";
+  let description = [{
+    Rewrites `kiln.max_pool2d` whose windows tile the input exactly
+    (strides equal to the kernel, no padding or dilation) and
+    `kiln.max_pool2d_grad` into loops over output rows on tensors that
+    handle one vector register of outputs per step: each input row of the
+    window is one contiguous read, split into its window columns with
+    `vector.shuffle` (and, for the gradient, interleaved back). The last
+    step of a ragged row is masked. Runs before kiln-lower-to-linalg, which
+    lowers the other pooling ops to scalar linalg generics.
+  }];
+  let dependentDialects = [
+    "mlir::scf::SCFDialect", "mlir::vector::VectorDialect",
+    "mlir::tensor::TensorDialect", "mlir::arith::ArithDialect"
+  ];
+}
+
 def KilnLowerToLinalg : Pass<"kiln-lower-to-linalg"> {
   let summary = "Lower primitive kiln ops to linalg, tensor, arith and math";
   let description = [{
@@ -150,6 +169,31 @@ def KilnScheduleElementwise
     "::kiln::KilnDialect"
   ];
 }
+def KilnScheduleReduction
+    : Pass<"kiln-schedule-reduction", "mlir::func::FuncOp"> {
+  let summary = "Tile and vectorize f32 reduction linalg.generic on tensors";
+  let description = [{
+    For each `linalg.generic` with reduction iterators on static f32
+    tensors whose body is arith/math only and
+    whose operands are read by projected permutations that keep the
+    innermost loop innermost: loops over all but the two innermost dims,
+    then one vector step over those two (or a block of rows dividing the
+    second innermost; at most 1024 elements, so no masks), vectorized to a
+    `vector.multi_reduction` and lowered to horizontal reductions of rows
+    (innermost dim reduced) or lane-wise adds (innermost dim parallel). An op the transform rejects keeps its loops.
+    Marks the function `kiln.scheduled` for kiln-lower-vectors.
+  }];
+  let dependentDialects = [
+    "mlir::transform::TransformDialect", "mlir::linalg::LinalgDialect",
+    "mlir::scf::SCFDialect", "mlir::tensor::TensorDialect",
+    "mlir::vector::VectorDialect", "mlir::affine::AffineDialect",
+    "mlir::arith::ArithDialect", "mlir::ub::UBDialect",
+    // The schedule matches a kiln.* marker attribute; parsing it loads the
+    // dialect, which must not happen while passes run in threads.
+    "::kiln::KilnDialect"
+  ];
+}
+
 def KilnLowerVectors : Pass<"kiln-lower-vectors", "mlir::func::FuncOp"> {
   let summary = "Lower the scheduled vector code to 1-D vectors and FMAs";
   let description = [{

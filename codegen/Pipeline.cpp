@@ -310,6 +310,10 @@ void buildPipeline(OpPassManager &pm, const CompileOptions &opts) {
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 
+  // Max pooling over exact windows and its gradient: vector rows on tensors
+  // (no linalg form vectorizes them); the rest lowers to linalg below.
+  pm.addNestedPass<func::FuncOp>(createKilnVectorizePooling());
+
   // linalg on tensors, elementwise chains fused into single loop nests.
   pm.addPass(createKilnLowerToLinalg());
   pm.addPass(createKilnFuseElementwise());
@@ -325,6 +329,8 @@ void buildPipeline(OpPassManager &pm, const CompileOptions &opts) {
   KilnScheduleElementwiseOptions elementwise;
   elementwise.threads = opts.threads;
   pm.addNestedPass<func::FuncOp>(createKilnScheduleElementwise(elementwise));
+  // Reductions: loops over outer dims around vector steps over the inner two.
+  pm.addNestedPass<func::FuncOp>(createKilnScheduleReduction());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 
@@ -371,7 +377,12 @@ void buildPipeline(OpPassManager &pm, const CompileOptions &opts) {
   // convert-vector-to-llvm must still see.
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());
-  pm.addPass(createConvertVectorToLLVMPass());
+  // vector.reduction comes only from kiln-schedule-reduction, whose steps
+  // already sum in a different order than a scalar loop: let LLVM reduce
+  // each as a tree of vector adds instead of one lane after another.
+  ConvertVectorToLLVMPassOptions vectorToLLVM;
+  vectorToLLVM.reassociateFPReductions = true;
+  pm.addPass(createConvertVectorToLLVMPass(vectorToLLVM));
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createConvertIndexToLLVMPass());
   ConvertFuncToLLVMPassOptions funcOptions;

@@ -184,6 +184,7 @@ struct LowerToLinalgPass
     kiln::populateContractionLowering(patterns, convIm2col);
     kiln::populateReductionLowering(patterns);
     kiln::populateDataMovementLowering(patterns);
+    kiln::populatePoolingLowering(patterns);
     if (failed(applyPartialConversion(getOperation(), target,
                                       std::move(patterns))))
       signalPassFailure();

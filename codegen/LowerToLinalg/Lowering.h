@@ -68,6 +68,8 @@ void populateContractionLowering(mlir::RewritePatternSet &patterns,
                                  bool im2col);
 void populateReductionLowering(mlir::RewritePatternSet &patterns);
 void populateDataMovementLowering(mlir::RewritePatternSet &patterns);
+/// kiln.max_pool2d_grad (the pooling ops themselves are in Contraction.cpp).
+void populatePoolingLowering(mlir::RewritePatternSet &patterns);
 
 } // namespace kiln
 

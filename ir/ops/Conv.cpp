@@ -123,6 +123,36 @@ LogicalResult MaxPool2DOp::inferReturnTypes(MLIRContext *,
   return inferPool(loc, getOperationName(), a, a.getDilations(), inferred);
 }
 
+LogicalResult
+MaxPool2DGradOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                  Adaptor a, SmallVectorImpl<Type> &inferred) {
+  StringRef name = getOperationName();
+  auto input = tensorType(a.getInput());
+  ArrayRef<int64_t> kernel = a.getKernelSize();
+  if (input.getRank() != 4)
+    return opError(loc, name, "input must be [N, C, H, W], got ",
+                   typeStr(input));
+  if (failed(checkArrayLength(loc, name, "kernel_size", kernel, 2)) ||
+      failed(checkAllAtLeast(loc, name, "kernel_size", kernel, 1)))
+    return failure();
+  for (int i = 0; i < 2; ++i)
+    if (input.getDimSize(2 + i) % kernel[i] != 0)
+      return opError(loc, name, "kernel_size[", i, "] = ", kernel[i],
+                     " must divide spatial dim ", 2 + i, " of input ",
+                     typeStr(input));
+  auto pooled = RankedTensorType::get({input.getDimSize(0), input.getDimSize(1),
+                                       input.getDimSize(2) / kernel[0],
+                                       input.getDimSize(3) / kernel[1]},
+                                      input.getElementType());
+  for (Value v : {a.getOutput(), a.getGrad()})
+    if (tensorType(v) != pooled)
+      return opError(loc, name, "output and grad must be ", typeStr(pooled),
+                     " for input ", typeStr(input), ", got ",
+                     typeStr(v.getType()));
+  inferred.push_back(input);
+  return success();
+}
+
 LogicalResult AvgPool2DOp::inferReturnTypes(MLIRContext *,
                                             std::optional<Location> loc,
                                             Adaptor a,

@@ -48,6 +48,26 @@ def Kiln_MaxPool2DOp : Kiln_Pool2DOp<"max_pool2d"> {
       DefaultValuedAttr<BoolAttr, "false">:$ceil_mode);
 }
 
+def Kiln_MaxPool2DGradOp : Kiln_Op<"max_pool2d_grad", [Pure,
+    InferTypeOpAdaptor]> {
+  let summary = "max_pool2d's input gradient for non-overlapping windows";
+  let description = [{
+    `input` is max_pool2d's [N, C, H, W] input, `output` its [N, C, H / KH,
+    W / KW] result (windows that tile the input exactly: strides equal to
+    `kernel_size`, no padding or dilation) and `grad` the gradient of that
+    result. Each window's gradient goes to the first position (row-major in
+    the window) whose input equals the window's maximum; every other
+    position gets 0. kiln-autodiff emits it for such windows, where it is a
+    gather per input position rather than a scatter per window offset.
+  }];
+  let arguments = (ins Kiln_FloatTensor:$input, Kiln_FloatTensor:$output,
+      Kiln_FloatTensor:$grad, DenseI64ArrayAttr:$kernel_size);
+  let results = (outs Kiln_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $output `,` $grad attr-dict `:` functional-type(operands, results)
+  }];
+}
+
 def Kiln_AvgPool2DOp : Kiln_Pool2DOp<"avg_pool2d"> {
   let summary = "2-D average pooling over [N, C, H, W]";
   let description = [{

@@ -13,6 +13,8 @@
 // of the gradient goes back through the transpose of that slice. max_pool2d
 // routes each output's gradient to the first offset (row-major in the
 // window) whose input equals the maximum, so a tie never counts twice.
+// Windows that tile the input exactly use kiln.max_pool2d_grad instead,
+// with the same rule.
 //
 //===----------------------------------------------------------------------===//
 
@@ -174,6 +176,18 @@ LogicalResult MaxPool2DOp::buildGradients(KilnBuilder &b, ArrayRef<Value> rg,
   Value x = getInput(), y = getOutput();
   auto in = tensorType(x), out = tensorType(y);
   ArrayRef<int64_t> dil = getDilations();
+  // Windows that tile the input exactly (LeNet's 2x2, stride 2): one op
+  // that lowers to a gather per input position, vectorized by
+  // kiln-vectorize-pooling, instead of KH * KW strided scatters.
+  ArrayRef<int64_t> kernel = getKernelSize();
+  if (getStrides() == kernel &&
+      llvm::all_of(dil, [](int64_t d) { return d == 1; }) &&
+      llvm::all_of(getPadding(), [](int64_t p) { return p == 0; }) &&
+      in.getDimSize(2) == out.getDimSize(2) * kernel[0] &&
+      in.getDimSize(3) == out.getDimSize(3) * kernel[1]) {
+    og.push_back(MaxPool2DGradOp::create(b, x, y, g, kernel));
+    return success();
+  }
   Windows w = windows(in, out, getKernelSize(), getStrides(), getPadding(),
                       dil[0], dil[1]);
   // -inf padding never equals a window's maximum.

@@ -103,3 +103,29 @@ func.func @avg_pool_uniform(%x: tensor<2x3x4x4xf32>) -> tensor<2x3x2x2xf32> {
   %0 = kiln.avg_pool2d %x {kernel_size = array<i64: 2, 2>, strides = array<i64: 2, 2>} : tensor<2x3x4x4xf32> -> tensor<2x3x2x2xf32>
   return %0 : tensor<2x3x2x2xf32>
 }
+
+// -----
+
+// max_pool2d_grad as a gather over input positions (the scalar form;
+// kiln-vectorize-pooling replaces the op before this lowering in the
+// pipeline): position (h, w) reads its window's maximum and gradient at
+// (h / 2, w / 2) and the window's first three positions, and takes the
+// gradient when it equals the maximum and no earlier position does.
+// CHECK-LABEL: func.func @max_pool_grad(
+// CHECK-SAME: %[[X:[^:]+]]: tensor<1x2x4x6xf32>, %[[Y:[^:]+]]: tensor<1x2x2x3xf32>, %[[G:[^:]+]]: tensor<1x2x2x3xf32>
+// CHECK: linalg.generic {{.+}} iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%[[X]] : tensor<1x2x4x6xf32>) outs(%{{.+}} : tensor<1x2x4x6xf32>)
+// CHECK: ^bb0(%[[V:.+]]: f32, %{{.+}}: f32):
+// CHECK: %[[OH:.+]] = arith.divui %{{.+}}, %c2
+// CHECK: %[[OW:.+]] = arith.divui %{{.+}}, %c2
+// CHECK: %[[YM:.+]] = tensor.extract %[[Y]][%{{.+}}, %{{.+}}, %[[OH]], %[[OW]]]
+// CHECK: %[[GV:.+]] = tensor.extract %[[G]][%{{.+}}, %{{.+}}, %[[OH]], %[[OW]]]
+// CHECK-COUNT-3: tensor.extract %[[X]]
+// CHECK-NOT: tensor.extract
+// CHECK: %[[SELF:.+]] = arith.cmpf oeq, %[[V]], %[[YM]] : f32
+// CHECK: %[[TAKE:.+]] = arith.andi %[[SELF]], %{{.+}} : i1
+// CHECK: %[[R:.+]] = arith.select %[[TAKE]], %[[GV]], %{{.+}} : f32
+// CHECK: linalg.yield %[[R]] : f32
+func.func @max_pool_grad(%x: tensor<1x2x4x6xf32>, %y: tensor<1x2x2x3xf32>, %g: tensor<1x2x2x3xf32>) -> tensor<1x2x4x6xf32> {
+  %0 = kiln.max_pool2d_grad %x, %y, %g {kernel_size = array<i64: 2, 2>} : (tensor<1x2x4x6xf32>, tensor<1x2x2x3xf32>, tensor<1x2x2x3xf32>) -> tensor<1x2x4x6xf32>
+  return %0 : tensor<1x2x4x6xf32>
+}

@@ -88,3 +88,11 @@ func.func @global_avg_pool(%a: tensor<2x3x5x6xf32>, %b: tensor<2x3x9xf32>, %c: t
   %2 = kiln.global_avg_pool %c : tensor<1x2x3x4x5xf16> -> tensor<1x2x1x1x1xf16>
   return
 }
+
+// max_pool2d_grad: the input's type; y and g are the pooled shape.
+// CHECK-LABEL: func.func @max_pool2d_grad(
+func.func @max_pool2d_grad(%x: tensor<2x3x6x9xf32>, %y: tensor<2x3x3x3xf32>, %g: tensor<2x3x3x3xf32>) {
+  // CHECK: kiln.max_pool2d_grad %{{.*}}, %{{.*}}, %{{.*}} {kernel_size = array<i64: 2, 3>} : (tensor<2x3x6x9xf32>, tensor<2x3x3x3xf32>, tensor<2x3x3x3xf32>) -> tensor<2x3x6x9xf32>
+  %0 = kiln.max_pool2d_grad %x, %y, %g {kernel_size = array<i64: 2, 3>} : (tensor<2x3x6x9xf32>, tensor<2x3x3x3xf32>, tensor<2x3x3x3xf32>) -> tensor<2x3x6x9xf32>
+  return
+}

@@ -248,3 +248,21 @@ func.func @global_avg_pool_rank(%x: tensor<2x3xf32>) {
   %0 = kiln.global_avg_pool %x : tensor<2x3xf32> -> tensor<2x3xf32>
   return
 }
+
+// -----
+
+func.func @max_pool_grad_kernel_divides(%x: tensor<1x1x5x4xf32>, %y: tensor<1x1x2x2xf32>) {
+  // expected-error @below {{'kiln.max_pool2d_grad' op kernel_size[0] = 2 must divide spatial dim 2 of input 1x1x5x4xf32}}
+  // expected-error @below {{failed to infer returned types}}
+  %0 = kiln.max_pool2d_grad %x, %y, %y {kernel_size = array<i64: 2, 2>} : (tensor<1x1x5x4xf32>, tensor<1x1x2x2xf32>, tensor<1x1x2x2xf32>) -> tensor<1x1x5x4xf32>
+  return
+}
+
+// -----
+
+func.func @max_pool_grad_pooled_shape(%x: tensor<1x1x4x4xf32>, %y: tensor<1x1x2x2xf32>, %g: tensor<1x1x2x3xf32>) {
+  // expected-error @below {{'kiln.max_pool2d_grad' op output and grad must be 1x1x2x2xf32 for input 1x1x4x4xf32, got 1x1x2x3xf32}}
+  // expected-error @below {{failed to infer returned types}}
+  %0 = kiln.max_pool2d_grad %x, %y, %g {kernel_size = array<i64: 2, 2>} : (tensor<1x1x4x4xf32>, tensor<1x1x2x2xf32>, tensor<1x1x2x3xf32>) -> tensor<1x1x4x4xf32>
+  return
+}

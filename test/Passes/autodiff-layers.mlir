@@ -62,22 +62,38 @@ func.func @conv_input(%x: tensor<1x2x5x5xf32> {kiln.trainable}, %w: tensor<3x2x3
 
 // max_pool2d: per window offset, the elements equal to the maximum take the
 // gradient still unclaimed (so a tie is counted once), and go back to their
-// input positions through the transpose of the strided slice.
+// input positions through the transpose of the slice (overlapping windows
+// here: stride 1).
 // CHECK-LABEL: func.func @pool_grad(
 // CHECK-SAME: %[[X:[^:]*]]: tensor<1x1x4x4xf32>
 // CHECK: %[[Y:.*]] = kiln.max_pool2d %[[X]]
 // CHECK: %[[G:.*]] = kiln.broadcast_to
 // CHECK: %[[Z:.*]] = kiln.constant dense<0.000000e+00>
-// CHECK: %[[R0:.*]] = kiln.slice %[[X]] {limits = array<i64: 1, 1, 3, 4>, starts = array<i64: 0, 0, 0, 0>, steps = array<i64: 1, 1, 2, 1>}
+// CHECK: %[[R0:.*]] = kiln.slice %[[X]] {limits = array<i64: 1, 1, 3, 4>, starts = array<i64: 0, 0, 0, 0>, steps = array<i64: 1, 1, 1, 1>}
 // CHECK: %[[H0:.*]] = kiln.eq %[[R0]], %[[Y]]
 // CHECK: %[[P0:.*]] = kiln.select %[[H0]], %[[G]], %[[Z]]
 // CHECK: %[[REM:.*]] = kiln.select %[[H0]], %[[Z]], %[[G]]
-// CHECK: %[[R1:.*]] = kiln.slice %[[X]] {limits = array<i64: 1, 1, 4, 4>, starts = array<i64: 0, 0, 1, 0>, steps = array<i64: 1, 1, 2, 1>}
+// CHECK: %[[R1:.*]] = kiln.slice %[[X]] {limits = array<i64: 1, 1, 4, 4>, starts = array<i64: 0, 0, 1, 0>, steps = array<i64: 1, 1, 1, 1>}
 // CHECK: %[[H1:.*]] = kiln.eq %[[R1]], %[[Y]]
 // CHECK: %[[P1:.*]] = kiln.select %[[H1]], %[[REM]], %[[Z]]
 // CHECK: %[[DX:.*]] = kiln.add
 // CHECK: return %{{.*}}, %[[DX]]
 func.func @pool(%x: tensor<1x1x4x4xf32> {kiln.trainable}) -> tensor<f32> {
+  %0 = kiln.max_pool2d %x {kernel_size = array<i64: 2, 1>, strides = array<i64: 1, 1>} : tensor<1x1x4x4xf32> -> tensor<1x1x3x4xf32>
+  %1 = kiln.reduce_sum %0 : tensor<1x1x3x4xf32> -> tensor<f32>
+  return %1 : tensor<f32>
+}
+
+// Windows that tile the input exactly: one kiln.max_pool2d_grad of the
+// input, the pooled result and its gradient (same tie rule).
+// CHECK-LABEL: func.func @pool_exact_grad(
+// CHECK-SAME: %[[X:[^:]*]]: tensor<1x1x4x4xf32>
+// CHECK: %[[Y:.*]] = kiln.max_pool2d %[[X]]
+// CHECK: %[[G:.*]] = kiln.broadcast_to
+// CHECK-NOT: kiln.slice
+// CHECK: %[[DX:.*]] = kiln.max_pool2d_grad %[[X]], %[[Y]], %[[G]] {kernel_size = array<i64: 2, 1>} : (tensor<1x1x4x4xf32>, tensor<1x1x2x4xf32>, tensor<1x1x2x4xf32>) -> tensor<1x1x4x4xf32>
+// CHECK: return %{{.*}}, %[[DX]]
+func.func @pool_exact(%x: tensor<1x1x4x4xf32> {kiln.trainable}) -> tensor<f32> {
   %0 = kiln.max_pool2d %x {kernel_size = array<i64: 2, 1>, strides = array<i64: 2, 1>} : tensor<1x1x4x4xf32> -> tensor<1x1x2x4xf32>
   %1 = kiln.reduce_sum %0 : tensor<1x1x2x4xf32> -> tensor<f32>
   return %1 : tensor<f32>

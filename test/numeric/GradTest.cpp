@@ -392,6 +392,20 @@ std::vector<GradCase> cases() {
                        "array<i64: 2, 2>, padding = array<i64: 1, 1, 1, 1>} "
                        ": tensor<2x2x7x7xf64> -> tensor<2x2x4x4xf64>",
                        {2, 2, 4, 4}));
+  // Windows that tile the input (kiln.max_pool2d_grad, vectorized): rows
+  // of 11 and 5 windows, 4 f64 lanes per step, so full and masked steps.
+  cs.push_back(generic("max_pool2d_exact", "max_pool2d",
+                       {train(uniform({2, 3, 4, 22}))},
+                       " {kernel_size = array<i64: 2, 2>, strides = "
+                       "array<i64: 2, 2>} : tensor<2x3x4x22xf64> -> "
+                       "tensor<2x3x2x11xf64>",
+                       {2, 3, 2, 11}));
+  cs.push_back(generic("max_pool2d_exact_3x2", "max_pool2d",
+                       {train(uniform({1, 2, 6, 10}))},
+                       " {kernel_size = array<i64: 3, 2>, strides = "
+                       "array<i64: 3, 2>} : tensor<1x2x6x10xf64> -> "
+                       "tensor<1x2x2x5xf64>",
+                       {1, 2, 2, 5}));
   // Overlapping windows (stride 1) and ceil_mode's partial last window.
   cs.push_back(generic("max_pool2d_overlap_ceil", "max_pool2d",
                        {train(uniform({1, 2, 6, 7}))},
@@ -620,6 +634,51 @@ func.func @f(%x: tensor<3x7xf64> {kiln.trainable}) -> tensor<f64> {
   auto out = run(differentiate(source), "f_grad", {x});
   ASSERT_EQ(out.size(), 2u);
   EXPECT_MATCH(out[1], x, kExact);
+}
+
+/// Ties in max pooling: each window's gradient goes to its first position
+/// (row-major) equal to the maximum, as in PyTorch; a finite difference
+/// cannot see this. 2x2 windows over [2, 3, 4, 18] f32 (9 windows a row: a
+/// full 8-lane step and a masked one) with values from {0, 1, 2}, so most
+/// windows tie, and a few all -inf windows.
+TEST_F(NumericTest, MaxPoolGradTiesGoToFirstPosition) {
+  std::string source = R"(
+func.func @f(%x: tensor<2x3x4x18xf32> {kiln.trainable}, %w: tensor<2x3x2x9xf32>) -> tensor<f32> {
+  %y = kiln.max_pool2d %x {kernel_size = array<i64: 2, 2>, strides = array<i64: 2, 2>} : tensor<2x3x4x18xf32> -> tensor<2x3x2x9xf32>
+  %p = kiln.mul %y, %w : (tensor<2x3x2x9xf32>, tensor<2x3x2x9xf32>) -> tensor<2x3x2x9xf32>
+  %l = kiln.reduce_sum %p : tensor<2x3x2x9xf32> -> tensor<f32>
+  return %l : tensor<f32>
+}
+)";
+  std::mt19937 rng(7);
+  Tensor x = random({2, 3, 4, 18}, rng, 0, 3, Tensor::F32);
+  for (double &v : x.data)
+    v = std::floor(v);
+  for (int64_t c : {0, 2})
+    for (int64_t i = 0; i < 2; ++i)
+      for (int64_t j = 0; j < 2; ++j)
+        x.at({1, c, 2 + i, 16 + j}) = -INFINITY;
+  Tensor w = random({2, 3, 2, 9}, rng, 1, 2, Tensor::F32);
+  Tensor expected = Tensor::zeros(x.shape);
+  for (int64_t n = 0; n < 2; ++n)
+    for (int64_t c = 0; c < 3; ++c)
+      for (int64_t oh = 0; oh < 2; ++oh)
+        for (int64_t ow = 0; ow < 9; ++ow) {
+          Shape first;
+          double best = 0;
+          for (int64_t i = 0; i < 2; ++i)
+            for (int64_t j = 0; j < 2; ++j) {
+              Shape at = {n, c, 2 * oh + i, 2 * ow + j};
+              if (first.empty() || x.at(at) > best) {
+                first = at;
+                best = x.at(at);
+              }
+            }
+          expected.at(first) = w.at({n, c, oh, ow});
+        }
+  auto out = run(differentiate(source), "f_grad", {x, w});
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_MATCH(out[1], expected, kExact);
 }
 
 } // namespace
