@@ -15,14 +15,11 @@
 //===----------------------------------------------------------------------===//
 
 #include "codegen/Passes.h"
+#include "codegen/Schedule.h"
 
-#include "mlir/Dialect/Transform/Interfaces/TransformInterfaces.h"
 #include "mlir/IR/BuiltinOps.h"
-#include "mlir/IR/Diagnostics.h"
-#include "mlir/Parser/Parser.h"
 
 #include <string>
-#include <thread>
 
 namespace kiln {
 #define GEN_PASS_DEF_KILNSCHEDULEREDUCTION
@@ -134,24 +131,6 @@ SmallVector<int64_t> chooseTiles(ArrayRef<int64_t> loops, bool rowsParallel) {
   return tiles;
 }
 
-/// Parses `text` and applies it to `func`; false (and the function is left
-/// as the transforms got it, still valid IR) when a step fails. The try's
-/// diagnostics are dropped: the op then keeps (part of) its loops.
-bool applyQuietly(func::FuncOp func, StringRef text) {
-  MLIRContext *ctx = func.getContext();
-  std::thread::id self = std::this_thread::get_id();
-  ScopedDiagnosticHandler quiet(ctx, [self](Diagnostic &) {
-    return success(std::this_thread::get_id() == self);
-  });
-  OwningOpRef<ModuleOp> schedule =
-      parseSourceString<ModuleOp>(text, ParserConfig(ctx));
-  if (!schedule)
-    return false;
-  auto sequence =
-      *schedule->getBody()->getOps<transform::TransformOpInterface>().begin();
-  return succeeded(transform::applyTransforms(func, sequence));
-}
-
 struct ScheduleReduction : impl::KilnScheduleReductionBase<ScheduleReduction> {
   void runOnOperation() override {
     func::FuncOp func = getOperation();
@@ -161,8 +140,8 @@ struct ScheduleReduction : impl::KilnScheduleReductionBase<ScheduleReduction> {
       if (isReductionSchedulable(g))
         ops.push_back(g);
     });
-    // The sequence only rewrites inside the op's own loops, so the other
-    // collected ops stay valid.
+    // Each op is scheduled in a scratch function (codegen/Schedule.h) and
+    // spliced back, so the other collected ops stay valid.
     for (linalg::GenericOp op : ops) {
       SmallVector<int64_t> loops = op.getStaticLoopRanges();
       auto iterators = op.getIteratorTypesArray();
@@ -187,14 +166,12 @@ struct ScheduleReduction : impl::KilnScheduleReductionBase<ScheduleReduction> {
       for (auto &[key, value] : params)
         for (size_t at; (at = text.find(key)) != std::string::npos;)
           text.replace(at, strlen(key), value);
-      op->setAttr(kTarget, UnitAttr::get(ctx));
-      if (applyQuietly(func, text)) {
+      // An op the schedule fails on keeps its loops.
+      auto schedule = [&](Operation *scratch) {
+        return applySchedule(scratch, text);
+      };
+      if (succeeded(scheduleInIsolation(op, kTarget, schedule, /*quiet=*/true)))
         func->setAttr(kScheduled, UnitAttr::get(ctx));
-        continue;
-      }
-      // A failed try leaves valid IR (the op tiled, maybe not vectorized);
-      // clear the marker wherever the op ended up.
-      func.walk([](linalg::GenericOp g) { g->removeAttr(kTarget); });
     }
   }
 };
