@@ -33,6 +33,23 @@ LogicalResult applySchedule(Operation *root, StringRef text) {
   return transform::applyTransforms(root, sequence);
 }
 
+bool hasScalarArithBody(Operation *op) {
+  for (Operation &inner :
+       cast<linalg::LinalgOp>(op).getBlock()->getOperations()) {
+    if (isa<linalg::YieldOp>(inner))
+      continue;
+    StringRef dialect =
+        inner.getDialect() ? inner.getDialect()->getNamespace() : StringRef();
+    if ((dialect != "arith" && dialect != "math") || inner.getNumRegions())
+      return false;
+    for (Type t :
+         llvm::concat<Type>(inner.getOperandTypes(), inner.getResultTypes()))
+      if (!t.isIntOrIndexOrFloat() || t.isIndex())
+        return false;
+  }
+  return true;
+}
+
 namespace {
 
 /// Producers that travel with their consumer into the scratch function:

@@ -31,6 +31,10 @@ mlir::LogicalResult scheduleInIsolation(
     llvm::function_ref<mlir::LogicalResult(mlir::Operation *scratch)> schedule,
     bool quiet);
 
+/// Whether `op`'s body is arith and math ops on scalars (no index, no
+/// regions, no tensor.extract gathers): what the vectorizer handles.
+bool hasScalarArithBody(mlir::Operation *op);
+
 /// Replaces each linalg.pack of an f32 constant under `root` by the packed
 /// constant: weights packed once at compile time instead of at every call.
 /// Returns how many packs were folded.

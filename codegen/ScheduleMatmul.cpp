@@ -304,19 +304,7 @@ bool isElementwiseSchedulable(linalg::GenericOp op) {
         uses.push_back(user->getResult(0));
     }
   }
-  for (Operation &inner : op.getBody()->getOperations()) {
-    if (isa<linalg::YieldOp>(inner))
-      continue;
-    StringRef dialect =
-        inner.getDialect() ? inner.getDialect()->getNamespace() : StringRef();
-    if ((dialect != "arith" && dialect != "math") || inner.getNumRegions())
-      return false;
-    for (Type t :
-         llvm::concat<Type>(inner.getOperandTypes(), inner.getResultTypes()))
-      if (!t.isIntOrIndexOrFloat() || t.isIndex())
-        return false;
-  }
-  return true;
+  return hasScalarArithBody(op);
 }
 
 struct ScheduleMatmul : impl::KilnScheduleMatmulBase<ScheduleMatmul> {

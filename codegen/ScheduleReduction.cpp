@@ -93,19 +93,7 @@ bool isReductionSchedulable(linalg::GenericOp op) {
         cast<AffineDimExpr>(map.getResults().back()).getPosition() != innermost)
       return false;
   }
-  for (Operation &inner : op.getBody()->getOperations()) {
-    if (isa<linalg::YieldOp>(inner))
-      continue;
-    StringRef dialect =
-        inner.getDialect() ? inner.getDialect()->getNamespace() : StringRef();
-    if ((dialect != "arith" && dialect != "math") || inner.getNumRegions())
-      return false;
-    for (Type t :
-         llvm::concat<Type>(inner.getOperandTypes(), inner.getResultTypes()))
-      if (!t.isIntOrIndexOrFloat() || t.isIndex())
-        return false;
-  }
-  return true;
+  return hasScalarArithBody(op);
 }
 
 /// Tile sizes: loops over all but the two innermost dims; the innermost

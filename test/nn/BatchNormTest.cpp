@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "TestHelpers.h"
 #include "frontend/nn/NN.h"
 
 #include "kiln/train.h"
@@ -19,6 +20,7 @@
 #include <random>
 
 using namespace kiln::nn;
+using kiln::nn::test::quiet;
 
 namespace {
 
@@ -28,13 +30,6 @@ CompileOptions options(int64_t batch) {
   o.batch = batch;
   o.optLevel = 1;
   return o;
-}
-
-FitOptions quiet(int64_t epochs) {
-  FitOptions f;
-  f.epochs = epochs;
-  f.verbose = false;
-  return f;
 }
 
 /// Mean and unbiased variance of each channel of [n, channels, spatial].

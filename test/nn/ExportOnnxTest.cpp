@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "TestHelpers.h"
 #include "frontend/nn/NN.h"
 
 #include "ir/KilnBuilder.h"
@@ -28,6 +29,7 @@
 #include <sstream>
 
 using namespace kiln::nn;
+using kiln::nn::test::quiet;
 
 namespace {
 
@@ -62,13 +64,6 @@ CompileOptions options() {
   o.seed = 3;
   o.optLevel = 1;
   return o;
-}
-
-FitOptions quiet(int64_t epochs) {
-  FitOptions f;
-  f.epochs = epochs;
-  f.verbose = false;
-  return f;
 }
 
 onnx::ModelProto readModel(const std::string &path) {

@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "TestHelpers.h"
 #include "frontend/nn/NN.h"
 
 #include "gtest/gtest.h"
@@ -22,6 +23,7 @@
 #include <sstream>
 
 using namespace kiln::nn;
+using kiln::nn::test::quiet;
 
 namespace {
 
@@ -83,13 +85,6 @@ CompileOptions fastOptions(double lr = 0.01, uint64_t seed = 1) {
   o.optLevel = 1;
   o.metrics = {"accuracy", "precision", "recall", "f1"};
   return o;
-}
-
-FitOptions quiet(int64_t epochs) {
-  FitOptions f;
-  f.epochs = epochs;
-  f.verbose = false;
-  return f;
 }
 
 std::unique_ptr<Model> mlp(uint64_t seed = 1) {
