@@ -76,7 +76,7 @@ SmallVector<Operation *> collectOps(Operation *target) {
 } // namespace
 
 LogicalResult
-scheduleInIsolation(Operation *target, StringRef marker,
+scheduleInIsolation(Operation *target,
                     function_ref<LogicalResult(Operation *scratch)> schedule,
                     bool quiet) {
   MLIRContext *ctx = target->getContext();
@@ -108,7 +108,7 @@ scheduleInIsolation(Operation *target, StringRef marker,
   Operation *copy = nullptr;
   for (Operation *op : ops)
     copy = b.clone(*op, map);
-  copy->setAttr(marker, UnitAttr::get(ctx));
+  copy->setAttr(kScheduleTarget, UnitAttr::get(ctx));
   func::ReturnOp::create(b, loc, copy->getResults());
 
   {
@@ -125,6 +125,8 @@ scheduleInIsolation(Operation *target, StringRef marker,
   }
 
   // Splice the scheduled ops in before `target` and let them take its place.
+  target->getParentOfType<func::FuncOp>()->setAttr(kScheduledFunction,
+                                                   UnitAttr::get(ctx));
   for (auto [v, arg] : llvm::zip(external, body->getArguments()))
     arg.replaceAllUsesWith(v);
   auto ret = cast<func::ReturnOp>(body->getTerminator());

@@ -18,16 +18,23 @@
 
 namespace kiln {
 
+/// The op a per-op sequence works on is marked with this unit attribute
+/// (sequences match `attributes{kiln.schedule_target}`).
+constexpr llvm::StringLiteral kScheduleTarget = "kiln.schedule_target";
+/// A function some per-op schedule changed: kiln-lower-vectors lowers its
+/// vector code (stage B) and removes the mark.
+constexpr llvm::StringLiteral kScheduledFunction = "kiln.scheduled";
+
 /// Parses `text`, a transform.sequence, and applies it to `root`.
 mlir::LogicalResult applySchedule(mlir::Operation *root, llvm::StringRef text);
 
-/// Runs `schedule` on a scratch function holding `target` (marked with the
-/// unit attribute `marker`, which transform sequences match) and its empty,
-/// fill and constant producers, then splices the scheduled code in place of
-/// `target`. On failure nothing changes; the diagnostics of the try are
-/// reported, or dropped when `quiet`.
+/// Runs `schedule` on a scratch function holding `target` (marked with
+/// kScheduleTarget) and its empty, fill and constant producers, then splices
+/// the scheduled code in place of `target` and marks the enclosing function
+/// with kScheduledFunction. On failure nothing changes; the diagnostics of
+/// the try are reported, or dropped when `quiet`.
 mlir::LogicalResult scheduleInIsolation(
-    mlir::Operation *target, llvm::StringRef marker,
+    mlir::Operation *target,
     llvm::function_ref<mlir::LogicalResult(mlir::Operation *scratch)> schedule,
     bool quiet);
 

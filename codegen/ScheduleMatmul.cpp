@@ -32,12 +32,10 @@ using namespace mlir;
 namespace kiln {
 namespace {
 
-constexpr StringLiteral kTarget = "kiln.schedule_target";
-constexpr StringLiteral kScheduled = "kiln.scheduled";
 constexpr StringLiteral kSkip = "kiln.schedule_skip";
 
-/// Stage A for the one matmul marked kTarget in the scratch function %root,
-/// in three parts: the packs (kStageAPack2D for linalg.matmul,
+/// Stage A for the one matmul marked kScheduleTarget in the scratch function
+/// %root, in three parts: the packs (kStageAPack2D for linalg.matmul,
 /// kStageAPackBatch for linalg.batch_matmul); after packs of constants were
 /// folded (weights packed at compile time), the tiling of the packed
 /// product, the packs left and the unpack (kStageATile2D, kStageATileBatch);
@@ -164,10 +162,10 @@ const char *kStageAVectorize = R"mlir(
   transform.apply_cse to %root : !transform.any_op
 )mlir";
 
-/// Stage A for the one elementwise generic marked kTarget in %root (block 4c
-/// of the notes). $forall: the threads' tile (the line is dropped when the op
-/// is too small); $ones / $w: one row and w lanes per step, vectorized with
-/// masks where the tile is partial; $n: the number of loops.
+/// Stage A for the one elementwise generic marked kScheduleTarget in %root
+/// (block 4c of the notes). $forall: the threads' tile (the line is dropped
+/// when the op is too small); $ones / $w: one row and w lanes per step,
+/// vectorized with masks where the tile is partial; $n: the number of loops.
 const char *kStageAElementwise = R"mlir(
 transform.sequence failures(propagate) {
 ^bb0(%root: !transform.any_op):
@@ -376,8 +374,7 @@ struct ScheduleMatmul : impl::KilnScheduleMatmulBase<ScheduleMatmul> {
             tile += line.str() + "\n";
         return applySchedule(scratch, instantiate(tile + kStageAVectorize));
       };
-      if (failed(scheduleInIsolation(mm, kTarget, schedule,
-                                     /*quiet=*/false))) {
+      if (failed(scheduleInIsolation(mm, schedule, /*quiet=*/false))) {
         InFlightDiagnostic diag =
             mm.emitError("kiln-schedule-matmul: the schedule failed on this "
                          "matmul (");
@@ -386,7 +383,6 @@ struct ScheduleMatmul : impl::KilnScheduleMatmulBase<ScheduleMatmul> {
         diag << m << "x" << k << "x" << n << ")";
         return signalPassFailure();
       }
-      func->setAttr(kScheduled, UnitAttr::get(&getContext()));
     }
   }
 };
@@ -444,12 +440,8 @@ struct ScheduleElementwise
       auto schedule = [&](Operation *scratch) {
         return applySchedule(scratch, text);
       };
-      if (succeeded(
-              scheduleInIsolation(op, kTarget, schedule, /*quiet=*/true))) {
-        func->setAttr(kScheduled, UnitAttr::get(ctx));
-        continue;
-      }
-      op->setAttr(kSkip, UnitAttr::get(ctx));
+      if (failed(scheduleInIsolation(op, schedule, /*quiet=*/true)))
+        op->setAttr(kSkip, UnitAttr::get(ctx));
     }
     func.walk([](linalg::GenericOp g) { g->removeAttr(kSkip); });
   }
@@ -458,7 +450,7 @@ struct ScheduleElementwise
 struct LowerVectors : impl::KilnLowerVectorsBase<LowerVectors> {
   void runOnOperation() override {
     func::FuncOp func = getOperation();
-    if (!func->removeAttr(kScheduled))
+    if (!func->removeAttr(kScheduledFunction))
       return;
     if (failed(applySchedule(func, kStageB)))
       return signalPassFailure();

@@ -12,6 +12,7 @@
 #include "codegen/Artifacts.h"
 #include "codegen/Pipeline.h"
 #include "frontend/onnx/OnnxImport.h"
+#include "tools/ToolOptions.h"
 
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
@@ -127,20 +128,10 @@ bool writeFile(const std::string &path, llvm::StringRef contents) {
   return true;
 }
 
-/// kiln-build-train-step's options from --loss and --optimizer, or an
-/// error message.
 } // namespace
 
 int main(int argc, char **argv) {
-  // libLLVM registers a `-threads` option of its own, which kiln-compile
-  // does not use: move it aside so that --threads is ours.
-  if (cl::Option *llvmThreads = cl::getRegisteredOptions().lookup("threads"))
-    llvmThreads->setArgStr("llvm-threads");
-  static cl::opt<unsigned> numThreads(
-      "threads",
-      cl::desc("Threads of the generated parallel loops (OpenMP; 0, the "
-               "default: OMP_NUM_THREADS or one per core)"),
-      cl::init(0), cl::cat(category));
+  cl::opt<unsigned> &numThreads = kiln::registerThreadsOption(category);
   llvm::InitLLVM init(argc, argv);
   cl::HideUnrelatedOptions(category);
   cl::ParseCommandLineOptions(argc, argv,

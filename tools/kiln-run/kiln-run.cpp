@@ -17,6 +17,7 @@
 #include "frontend/onnx/OnnxImport.h"
 #include "ir/KilnDialect.h"
 #include "kiln/driver.h"
+#include "tools/ToolOptions.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Diagnostics.h"
@@ -149,13 +150,7 @@ bool writeTensor(const std::string &dir, const std::string &stem,
 } // namespace
 
 int main(int argc, char **argv) {
-  if (cl::Option *llvmThreads = cl::getRegisteredOptions().lookup("threads"))
-    llvmThreads->setArgStr("llvm-threads");
-  static cl::opt<unsigned> numThreads(
-      "threads",
-      cl::desc("Threads of the generated parallel loops (OpenMP; 0, the "
-               "default: OMP_NUM_THREADS or one per core)"),
-      cl::init(0), cl::cat(category));
+  cl::opt<unsigned> &numThreads = kiln::registerThreadsOption(category);
   llvm::InitLLVM init(argc, argv);
   cl::HideUnrelatedOptions(category);
   cl::ParseCommandLineOptions(argc, argv,
