@@ -2,9 +2,48 @@
 
 #include "codegen/CostModel.h"
 
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinOps.h"
+
 #include <algorithm>
 
+using namespace mlir;
+
 namespace kiln {
+
+TargetModel getTargetModel(Operation *op) {
+  TargetModel target;
+  auto module =
+      isa<ModuleOp>(op) ? cast<ModuleOp>(op) : op->getParentOfType<ModuleOp>();
+  auto dict = module ? module->getAttrOfType<DictionaryAttr>(kTargetModelAttr)
+                     : nullptr;
+  if (!dict)
+    return target;
+  auto read = [&](StringRef key, int64_t &field) {
+    if (auto v = dict.getAs<IntegerAttr>(key); v && v.getInt() > 0)
+      field = v.getInt();
+  };
+  int64_t bits = target.vectorLanes * 32;
+  read("vector_bits", bits);
+  target.vectorLanes = std::max<int64_t>(1, bits / 32);
+  read("vector_registers", target.vectorRegisters);
+  read("l1_bytes", target.l1Bytes);
+  read("l2_bytes", target.l2Bytes);
+  return target;
+}
+
+void setTargetModel(ModuleOp module, const TargetModel &target) {
+  Builder b(module.getContext());
+  NamedAttribute fields[] = {
+      b.getNamedAttr("vector_bits",
+                     b.getI64IntegerAttr(target.vectorLanes * 32)),
+      b.getNamedAttr("vector_registers",
+                     b.getI64IntegerAttr(target.vectorRegisters)),
+      b.getNamedAttr("l1_bytes", b.getI64IntegerAttr(target.l1Bytes)),
+      b.getNamedAttr("l2_bytes", b.getI64IntegerAttr(target.l2Bytes))};
+  module->setAttr(kTargetModelAttr, b.getDictionaryAttr(fields));
+}
 
 namespace {
 int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
@@ -16,8 +55,8 @@ MatmulTiles chooseTiles(const TargetModel &target, int64_t m, int64_t n,
   const int64_t v = target.vectorLanes;
   // Register tile: two vectors per row of C. One k step holds mr*nr/V
   // accumulators, nr/V B vectors and one A broadcast, all in registers; take
-  // the most rows that fit (AVX2: 2*mr + 3 <= 16, so 6x16). Fewer than
-  // fmaInFlight accumulators would leave the FMA pipes idle, more spill.
+  // the most rows that fit (AVX2: 2*mr + 3 <= 16, so 6x16; AVX-512: 14x32).
+  // That is at least the 8 accumulators two FMA pipes of latency 4 need.
   t.nr = 2 * v;
   int64_t perRow = t.nr / v;
   t.mr = std::max<int64_t>(1, (target.vectorRegisters - perRow - 1) / perRow);
@@ -48,20 +87,25 @@ MatmulTiles chooseTiles(const TargetModel &target, int64_t m, int64_t n,
   return t;
 }
 
-/// Two equal tasks per thread.
-int64_t minTasksFor(unsigned threads) { return 2 * (threads ? threads : 2); }
+/// Two equal tasks per thread, or one task (no fork) for a product too
+/// small to outlast the fork/join.
+int64_t minTasksFor(unsigned threads, int64_t flops) {
+  if (flops < kMinFlopsForThreads)
+    return 1;
+  return 2 * (threads ? threads : 2);
+}
 
 } // namespace
 
 MatmulTiles chooseMatmulTiles(const TargetModel &target, int64_t m, int64_t n,
                               int64_t k, unsigned threads) {
-  return chooseTiles(target, m, n, k, minTasksFor(threads));
+  return chooseTiles(target, m, n, k, minTasksFor(threads, 2 * m * n * k));
 }
 
 MatmulTiles chooseBatchMatmulTiles(const TargetModel &target, int64_t batch,
                                    int64_t m, int64_t n, int64_t k,
                                    unsigned threads) {
-  int64_t tasks = minTasksFor(threads);
+  int64_t tasks = minTasksFor(threads, 2 * batch * m * n * k);
   // Whole products per task where the batch has enough of them (the
   // products stay in cache blocks of at most 16 x 8 register tiles).
   int64_t perProduct = batch >= tasks ? 1 : ceilDiv(tasks, batch);

@@ -9,26 +9,41 @@
 #ifndef KILN_CODEGEN_COSTMODEL_H
 #define KILN_CODEGEN_COSTMODEL_H
 
+#include "llvm/ADT/StringRef.h"
+
 #include <cstdint>
 #include <vector>
 
+namespace mlir {
+class ModuleOp;
+class Operation;
+} // namespace mlir
+
 namespace kiln {
 
-/// What the schedule needs to know about the CPU. The defaults describe an
-/// AVX2 core (Zen 4/5, Haswell and later), which is also what OpenBLAS picks
-/// on the development machine.
+/// What the schedules need to know about the CPU. The defaults describe an
+/// AVX2 core (Haswell, Zen 1-3); the pipeline describes its actual target
+/// (Pipeline::targetModel) in the module's kTargetModelAttr, so that an
+/// AVX-512 core gets 16-lane tiles over 32 registers.
 struct TargetModel {
   /// f32 lanes per vector register (AVX2 ymm; 16 with AVX-512).
   int64_t vectorLanes = 8;
   /// Architectural vector registers (16 ymm; 32 with AVX-512).
   int64_t vectorRegisters = 16;
-  /// FMA latency (cycles) times FMA pipes: independent accumulators needed
-  /// to keep the pipes busy.
-  int64_t fmaInFlight = 4 * 2;
   /// Per-core data caches.
   int64_t l1Bytes = 32 * 1024;
   int64_t l2Bytes = 1024 * 1024;
 };
+
+/// The module attribute that holds the target model: a dictionary of
+/// vector_bits, vector_registers, l1_bytes and l2_bytes (each optional).
+constexpr llvm::StringLiteral kTargetModelAttr = "kiln.target";
+
+/// The target model of `op`'s module, the defaults where it says nothing.
+TargetModel getTargetModel(mlir::Operation *op);
+
+/// Records `target` on `module` (kTargetModelAttr).
+void setTargetModel(mlir::ModuleOp module, const TargetModel &target);
 
 /// Tile sizes of the packed matmul. The forall sizes are in packed units
 /// (blocks of mr rows and nr columns).
@@ -38,6 +53,12 @@ struct MatmulTiles {
   /// Products of a batched matmul per forall task (1 for a 2-D matmul).
   int64_t forallB = 1;
 };
+
+/// Floating-point operations a matmul needs before it is split across
+/// threads: 1 MFLOP is about 10 us on one core, a few fork/joins of libomp.
+/// Below it (batch-1 inference, attention heads of one sample) a split costs
+/// more than it saves.
+constexpr int64_t kMinFlopsForThreads = 1000 * 1000;
 
 /// Tiles for an f32 `m x k` times `k x n` product run on `threads` threads
 /// (0: unknown, assume 2).

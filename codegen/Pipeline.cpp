@@ -514,6 +514,16 @@ LogicalResult Pipeline::lowerToLLVMDialect(ModuleOp module) {
             func.removeResultAttr(i, a.getName());
   }
 
+  // The schedules size their tiles for the target (an input may name its
+  // own model, as the lit tests do).
+  if (!module->hasAttr(kTargetModelAttr)) {
+    FailureOr<TargetModel> target = describeTarget();
+    if (failed(target))
+      return emitError(module.getLoc(), "cannot make a target machine for '")
+             << (opts.targetCpu.empty() ? "host" : opts.targetCpu) << "'";
+    setTargetModel(module, *target);
+  }
+
   TimingScope lowerTime = root.nest("lower to the LLVM dialect");
   if (opts.timePasses)
     pm.enableTiming(lowerTime);

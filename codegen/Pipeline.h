@@ -10,6 +10,8 @@
 #ifndef KILN_CODEGEN_PIPELINE_H
 #define KILN_CODEGEN_PIPELINE_H
 
+#include "codegen/CostModel.h"
+
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Pass/PassManager.h"
@@ -111,6 +113,11 @@ public:
     return opts.symbolPrefix + "kiln_module_table";
   }
   const CompileOptions &options() const { return opts; }
+
+  /// What the tile sizes need to know about the target CPU (vector width,
+  /// registers, caches), from its features. Fails where no target machine
+  /// can be made for it.
+  mlir::FailureOr<TargetModel> describeTarget();
 
 private:
   llvm::TargetMachine *getTargetMachine(std::string &error);

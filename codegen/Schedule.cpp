@@ -59,8 +59,8 @@ bool travelsWithConsumer(Operation *op) {
   return op && isa<tensor::EmptyOp, arith::ConstantOp, linalg::FillOp>(op);
 }
 
-/// `target` and its travelling producers, producers first.
-SmallVector<Operation *> collectOps(Operation *target) {
+/// `roots` and their travelling producers, producers first.
+SmallVector<Operation *> collectOps(ArrayRef<Operation *> roots) {
   llvm::SetVector<Operation *> ops;
   std::function<void(Operation *)> visit = [&](Operation *op) {
     for (Value v : op->getOperands())
@@ -69,7 +69,8 @@ SmallVector<Operation *> collectOps(Operation *target) {
         visit(def);
     ops.insert(op);
   };
-  visit(target);
+  for (Operation *root : roots)
+    visit(root);
   return ops.takeVector();
 }
 
@@ -78,10 +79,17 @@ SmallVector<Operation *> collectOps(Operation *target) {
 LogicalResult
 scheduleInIsolation(Operation *target,
                     function_ref<LogicalResult(Operation *scratch)> schedule,
-                    bool quiet) {
+                    bool quiet, Operation *epilogue) {
   MLIRContext *ctx = target->getContext();
   Location loc = target->getLoc();
-  SmallVector<Operation *> ops = collectOps(target);
+  // The last op's results leave the scratch function, and its place is
+  // where the scheduled code goes (the epilogue may use values defined
+  // after `target`).
+  Operation *last = epilogue ? epilogue : target;
+  SmallVector<Operation *> roots = {target};
+  if (epilogue)
+    roots.push_back(epilogue);
+  SmallVector<Operation *> ops = collectOps(roots);
   llvm::SetVector<Operation *> inside(ops.begin(), ops.end());
 
   // Everything the ops use from outside becomes an argument.
@@ -97,19 +105,22 @@ scheduleInIsolation(Operation *target,
   SmallVector<Type> argTypes;
   for (Value v : external)
     argTypes.push_back(v.getType());
-  OwningOpRef<func::FuncOp> scratch = func::FuncOp::create(
-      loc, "kiln_schedule_scratch",
-      b.getFunctionType(argTypes, target->getResultTypes()));
+  OwningOpRef<func::FuncOp> scratch =
+      func::FuncOp::create(loc, "kiln_schedule_scratch",
+                           b.getFunctionType(argTypes, last->getResultTypes()));
   Block *body = scratch->addEntryBlock();
   IRMapping map;
   for (auto [v, arg] : llvm::zip(external, body->getArguments()))
     map.map(v, arg);
   b.setInsertionPointToStart(body);
-  Operation *copy = nullptr;
-  for (Operation *op : ops)
-    copy = b.clone(*op, map);
-  copy->setAttr(kScheduleTarget, UnitAttr::get(ctx));
-  func::ReturnOp::create(b, loc, copy->getResults());
+  for (Operation *op : ops) {
+    Operation *copy = b.clone(*op, map);
+    if (op == target)
+      copy->setAttr(kScheduleTarget, UnitAttr::get(ctx));
+    if (op == epilogue)
+      copy->setAttr(kScheduleEpilogue, UnitAttr::get(ctx));
+  }
+  func::ReturnOp::create(b, loc, map.lookup(last)->getResults());
 
   {
     // Other threads of the pass manager share the context's handlers: drop
@@ -124,17 +135,19 @@ scheduleInIsolation(Operation *target,
       return failure();
   }
 
-  // Splice the scheduled ops in before `target` and let them take its place.
+  // Splice the scheduled ops in before `last` and let them take its place.
   target->getParentOfType<func::FuncOp>()->setAttr(kScheduledFunction,
                                                    UnitAttr::get(ctx));
   for (auto [v, arg] : llvm::zip(external, body->getArguments()))
     arg.replaceAllUsesWith(v);
   auto ret = cast<func::ReturnOp>(body->getTerminator());
-  target->replaceAllUsesWith(ret.getOperands());
-  target->getBlock()->getOperations().splice(
-      Block::iterator(target), body->getOperations(), body->begin(),
-      Block::iterator(ret));
-  target->erase();
+  last->replaceAllUsesWith(ret.getOperands());
+  last->getBlock()->getOperations().splice(Block::iterator(last),
+                                           body->getOperations(), body->begin(),
+                                           Block::iterator(ret));
+  last->erase();
+  if (epilogue)
+    target->erase();
   return success();
 }
 

@@ -12,9 +12,13 @@
 #include "codegen/Passes.h"
 #include "codegen/Schedule.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Matchers.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "llvm/ADT/STLExtras.h"
 
 #include <cstring>
@@ -60,7 +64,7 @@ const char *kStageATile2D = R"mlir(
   // 2. packed matmul (the scratch function's one generic): threads over
   //    (M1, N1) blocks, K blocks, then one mr x nr register tile per
   //    (m1, n1), k innermost
-  %ga = transform.structured.match ops{["linalg.generic"]} in %root : (!transform.any_op) -> !transform.any_op
+  %ga = transform.structured.match ops{["linalg.generic"]} attributes{kiln.schedule_target} in %root : (!transform.any_op) -> !transform.any_op
   %fill = transform.get_producer_of_operand %ga[2] : (!transform.any_op) -> !transform.any_op
   %pA = transform.get_producer_of_operand %ga[0] : (!transform.any_op) -> !transform.any_op
   %pB = transform.get_producer_of_operand %ga[1] : (!transform.any_op) -> !transform.any_op
@@ -78,10 +82,31 @@ const char *kStageATile2D = R"mlir(
   %tpB, %lpB:2 = transform.structured.tile_using_for %fpB tile_sizes [1, 8] : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op)
   transform.structured.vectorize %tpA vector_sizes [1, 8, $mr, 1] : !transform.any_op
   transform.structured.vectorize %tpB vector_sizes [1, 8, $nr, 1] : !transform.any_op
+)mlir";
+
+/// Step 4 of the 2-D form without an epilogue.
+const char *kStageAUnpack2D = R"mlir(
   // 4. unpack: threads over C blocks, one mr x nr tile per vector op
   %fu, %fuu = transform.structured.tile_using_forall %unp tile_sizes [$tm, $tn] : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
   %tu, %lu:2 = transform.structured.tile_using_for %fu tile_sizes [$mr, $nr] : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op)
   transform.structured.vectorize %tu vector_sizes [1, 1, $mr, $nr] : !transform.any_op
+)mlir";
+
+/// Step 4 of the 2-D form with an elementwise epilogue (bias, activation:
+/// the matmul's one user, marked kScheduleEpilogue, reading C as operand
+/// $ci): the unpack is fused into the epilogue's tiles, so each mr x nr tile
+/// of C goes from the packed result through the epilogue in registers and C
+/// itself is never stored.
+const char *kStageAEpilogue2D = R"mlir(
+  // 4. epilogue: threads over C blocks, then one mr x nr tile of C unpacked
+  //    and finished per step
+  %epi = transform.structured.match attributes{kiln.schedule_epilogue} in %root : (!transform.any_op) -> !transform.any_op
+  %fe, %fef = transform.structured.tile_using_forall %epi tile_sizes [$tm, $tn] : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
+  %fu, %fuf = transform.structured.fuse_into_containing_op %unp into %fef : (!transform.any_op, !transform.any_op) -> (!transform.any_op, !transform.any_op)
+  %te, %le:2 = transform.structured.fuse %fe tile_sizes [$mr, $nr] : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op)
+  %tu = transform.get_producer_of_operand %te[$ci] : (!transform.any_op) -> !transform.any_op
+  transform.structured.vectorize %tu vector_sizes [1, 1, $mr, $nr] : !transform.any_op
+  transform.structured.vectorize %te vector_sizes [$mr, $nr] : !transform.any_op
 )mlir";
 
 /// The batched form: the same packed layouts with the batch as the
@@ -104,7 +129,7 @@ const char *kStageAPackBatch = R"mlir(
 const char *kStageATileBatch = R"mlir(
   // 2. packed products: threads over (batch, M1, N1) blocks, K blocks,
   //    then one mr x nr register tile per (b, m1, n1), k innermost
-  %ga = transform.structured.match ops{["linalg.generic"]} in %root : (!transform.any_op) -> !transform.any_op
+  %ga = transform.structured.match ops{["linalg.generic"]} attributes{kiln.schedule_target} in %root : (!transform.any_op) -> !transform.any_op
   %fill = transform.get_producer_of_operand %ga[2] : (!transform.any_op) -> !transform.any_op
   %pA = transform.get_producer_of_operand %ga[0] : (!transform.any_op) -> !transform.any_op
   %pB = transform.get_producer_of_operand %ga[1] : (!transform.any_op) -> !transform.any_op
@@ -122,6 +147,10 @@ const char *kStageATileBatch = R"mlir(
   %tpB, %lpB:3 = transform.structured.tile_using_for %fpB tile_sizes [1, 1, 8] : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op, !transform.any_op)
   transform.structured.vectorize %tpA vector_sizes [1, 1, 8, $mr, 1] : !transform.any_op
   transform.structured.vectorize %tpB vector_sizes [1, 1, 8, $nr, 1] : !transform.any_op
+)mlir";
+
+/// Step 4 of the batched form.
+const char *kStageAUnpackBatch = R"mlir(
   // 4. unpack: threads over C blocks, one mr x nr tile per vector op
   %fu, %fuu = transform.structured.tile_using_forall %unp tile_sizes [$fb, $tm, $tn] : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
   %tu, %lu:3 = transform.structured.tile_using_for %fu tile_sizes [1, $mr, $nr] : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op, !transform.any_op)
@@ -305,12 +334,59 @@ bool isElementwiseSchedulable(linalg::GenericOp op) {
   return hasScalarArithBody(op);
 }
 
+/// The elementwise generic that finishes a 2-D matmul's result (bias,
+/// activation) within the matmul's tiles: the result's one user, in the same
+/// block, reading it as an input through the identity map, with outputs of
+/// the result's shape.
+linalg::GenericOp findEpilogue(linalg::LinalgOp mm) {
+  Value c = mm->getResult(0);
+  if (!isa<linalg::MatmulOp>(mm) || !c.hasOneUse())
+    return {};
+  auto user = dyn_cast<linalg::GenericOp>(*c.user_begin());
+  if (!user || user->getBlock() != mm->getBlock() ||
+      !isElementwiseSchedulable(user))
+    return {};
+  for (OpOperand &operand : user->getOpOperands())
+    if (operand.get() == c &&
+        (user.isDpsInit(&operand) ||
+         !user.getMatchingIndexingMap(&operand).isIdentity()))
+      return {};
+  for (Value init : user.getDpsInits())
+    if (init.getType() != c.getType())
+      return {};
+  return user;
+}
+
+/// A masked read of what a masked write just put into a tensor, at the same
+/// place under the same mask, is the written vector where the mask is set
+/// and the padding elsewhere. The fused epilogue reads each unpacked C tile
+/// this way (edge tiles are masked); without the fold the tile would
+/// bufferize to an allocation per step.
+struct ForwardMaskedTileRead : OpRewritePattern<vector::TransferReadOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(vector::TransferReadOp read,
+                                PatternRewriter &rewriter) const override {
+    auto write = read.getBase().getDefiningOp<vector::TransferWriteOp>();
+    if (!write || !read.getMask() || write.getMask() != read.getMask() ||
+        write.getVectorType() != read.getVectorType() ||
+        write.getIndices() != read.getIndices() ||
+        write.getPermutationMap() != read.getPermutationMap() ||
+        !read.getPermutationMap().isMinorIdentity())
+      return failure();
+    Value pad = vector::BroadcastOp::create(
+        rewriter, read.getLoc(), read.getVectorType(), read.getPadding());
+    rewriter.replaceOpWithNewOp<arith::SelectOp>(read, read.getMask(),
+                                                 write.getVector(), pad);
+    return success();
+  }
+};
+
 struct ScheduleMatmul : impl::KilnScheduleMatmulBase<ScheduleMatmul> {
   using Base::Base;
 
   void runOnOperation() override {
     func::FuncOp func = getOperation();
-    TargetModel target;
+    TargetModel target = getTargetModel(func);
     // One matmul at a time, each scheduled in isolation (codegen/Schedule.h);
     // the scheduled form has no linalg.matmul or batch_matmul left.
     while (true) {
@@ -340,7 +416,8 @@ struct ScheduleMatmul : impl::KilnScheduleMatmulBase<ScheduleMatmul> {
                                                    {"$fm1", t.forallM1},
                                                    {"$fn1", t.forallN1},
                                                    {"$tm", t.forallM1 * t.mr},
-                                                   {"$tn", t.forallN1 * t.nr}};
+                                                   {"$tn", t.forallN1 * t.nr},
+                                                   {"$ci", 0}};
       // Each part is a sequence of its own over %root.
       auto instantiate = [&](StringRef body) {
         std::string text = "transform.sequence failures(propagate) {\n"
@@ -353,27 +430,55 @@ struct ScheduleMatmul : impl::KilnScheduleMatmulBase<ScheduleMatmul> {
         }
         return text;
       };
+      linalg::GenericOp epilogue = findEpilogue(mm);
+      if (epilogue)
+        params[std::size(params) - 1].second =
+            mm->getResult(0).getUses().begin()->getOperandNumber();
       auto schedule = [&](Operation *scratch) -> LogicalResult {
         if (failed(applySchedule(
                 scratch,
                 instantiate(batched ? kStageAPackBatch : kStageAPack2D))))
           return failure();
-        // A folded pack leaves a constant operand: drop its tiling lines.
-        bool constantA = false, constantB = false;
-        if (foldConstantPacks(scratch)) {
-          scratch->walk([&](linalg::GenericOp g) {
-            constantA = matchPattern(g.getDpsInputs()[0], m_Constant());
-            constantB = matchPattern(g.getDpsInputs()[1], m_Constant());
-          });
-        }
+        foldConstantPacks(scratch);
+        // The packed product is the generic that is not the epilogue; a
+        // folded pack left a constant operand: drop its tiling lines.
+        linalg::GenericOp product;
+        scratch->walk([&](linalg::GenericOp g) {
+          if (!g->hasAttr(kScheduleEpilogue))
+            product = g;
+        });
+        if (!product)
+          return failure();
+        product->setAttr(kScheduleTarget, UnitAttr::get(&getContext()));
+        bool constantA = matchPattern(product.getDpsInputs()[0], m_Constant());
+        bool constantB = matchPattern(product.getDpsInputs()[1], m_Constant());
         std::string tile;
         for (StringRef line : llvm::split(
                  StringRef(batched ? kStageATileBatch : kStageATile2D), '\n'))
           if (!(constantA && line.contains("pA")) &&
               !(constantB && line.contains("pB")))
             tile += line.str() + "\n";
-        return applySchedule(scratch, instantiate(tile + kStageAVectorize));
+        tile += batched    ? kStageAUnpackBatch
+                : epilogue ? kStageAEpilogue2D
+                           : kStageAUnpack2D;
+        if (failed(
+                applySchedule(scratch, instantiate(tile + kStageAVectorize))))
+          return failure();
+        if (!epilogue)
+          return success();
+        RewritePatternSet patterns(&getContext());
+        patterns.add<ForwardMaskedTileRead>(&getContext());
+        tensor::EmptyOp::getCanonicalizationPatterns(patterns, &getContext());
+        vector::TransferWriteOp::getCanonicalizationPatterns(patterns,
+                                                             &getContext());
+        return applyPatternsGreedily(scratch, std::move(patterns));
       };
+      // An epilogue the schedule cannot fuse stays for
+      // kiln-schedule-elementwise.
+      if (epilogue && succeeded(scheduleInIsolation(mm, schedule,
+                                                    /*quiet=*/true, epilogue)))
+        continue;
+      epilogue = {};
       if (failed(scheduleInIsolation(mm, schedule, /*quiet=*/false))) {
         InFlightDiagnostic diag =
             mm.emitError("kiln-schedule-matmul: the schedule failed on this "
@@ -393,7 +498,7 @@ struct ScheduleElementwise
 
   void runOnOperation() override {
     func::FuncOp func = getOperation();
-    TargetModel target;
+    TargetModel target = getTargetModel(func);
     MLIRContext *ctx = &getContext();
     // One op at a time, each scheduled in isolation (codegen/Schedule.h);
     // an op the schedule fails on is marked and skipped.

@@ -9,10 +9,13 @@
 
 #include "codegen/Pipeline.h"
 
+#include "codegen/CostModel.h"
+
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/Target/LLVMIR/Export.h"
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/LegacyPassManager.h"
+#include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Support/TargetSelect.h"
@@ -20,6 +23,8 @@
 #include "llvm/Target/TargetOptions.h"
 #include "llvm/TargetParser/Host.h"
 #include "llvm/TargetParser/SubtargetFeature.h"
+
+#include <unistd.h>
 
 using namespace mlir;
 
@@ -56,6 +61,38 @@ llvm::TargetMachine *Pipeline::getTargetMachine(std::string &error) {
     error =
         "cannot create a target machine for " + triple.str() + " (" + cpu + ")";
   return targetMachine.get();
+}
+
+FailureOr<TargetModel> Pipeline::describeTarget() {
+  std::string error;
+  llvm::TargetMachine *tm = getTargetMachine(error);
+  if (!tm)
+    return failure();
+  const llvm::MCSubtargetInfo &sti = *tm->getMCSubtargetInfo();
+  TargetModel target;
+  if (tm->getTargetTriple().isX86()) {
+    // The widest vectors the CPU has: LLVM uses zmm registers for 512-bit
+    // vector types (the IR sets no min-legal-vector-width limit).
+    if (sti.checkFeatures("+avx512f")) {
+      target.vectorLanes = 16;
+      target.vectorRegisters = 32;
+    } else if (!sti.checkFeatures("+avx")) {
+      target.vectorLanes = 4;
+    }
+  } else if (tm->getTargetTriple().isAArch64()) {
+    target.vectorLanes = 4;
+    target.vectorRegisters = 32;
+  }
+  // The host's caches when compiling for the host (glibc reads them from
+  // cpuid; 0 where it cannot tell).
+  StringRef cpu = opts.targetCpu;
+  if (cpu.empty() || cpu == "native" || cpu == "host") {
+    if (long l1 = sysconf(_SC_LEVEL1_DCACHE_SIZE); l1 > 0)
+      target.l1Bytes = l1;
+    if (long l2 = sysconf(_SC_LEVEL2_CACHE_SIZE); l2 > 0)
+      target.l2Bytes = l2;
+  }
+  return target;
 }
 
 namespace {

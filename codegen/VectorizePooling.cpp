@@ -89,9 +89,9 @@ bool tilesExactly(RankedTensorType in, RankedTensorType out,
          in.getDimSize(3) == out.getDimSize(3) * kernel[1] && kernel[1] <= 8;
 }
 
-/// f32 lanes of the target's vector register, scaled to `et`.
-int64_t lanesFor(Type et) {
-  return std::max<int64_t>(1, TargetModel().vectorLanes * 32 /
+/// Lanes of `op`'s target's vector register for elements of type `et`.
+int64_t lanesFor(Operation *op, Type et) {
+  return std::max<int64_t>(1, getTargetModel(op).vectorLanes * 32 /
                                   et.getIntOrFloatBitWidth());
 }
 
@@ -171,7 +171,7 @@ struct VectorizeMaxPool : OpRewritePattern<MaxPool2DOp> {
       return rewriter.notifyMatchFailure(op, "windows do not tile the input");
     Location loc = op.getLoc();
     Type et = out.getElementType();
-    int64_t lanes = lanesFor(et);
+    int64_t lanes = lanesFor(op, et);
     double lowest = -std::numeric_limits<double>::infinity();
     Value init = tensor::EmptyOp::create(rewriter, loc, out.getShape(), et);
     Value x = op.getInput();
@@ -204,7 +204,7 @@ struct VectorizeMaxPoolGrad : OpRewritePattern<MaxPool2DGradOp> {
       return rewriter.notifyMatchFailure(op, "window row too wide");
     Location loc = op.getLoc();
     Type et = in.getElementType();
-    int64_t lanes = lanesFor(et);
+    int64_t lanes = lanesFor(op, et);
     Value x = op.getInput(), y = op.getOutput(), g = op.getGrad();
     // Every input position is written: the windows tile the input.
     Value init = tensor::EmptyOp::create(rewriter, loc, in.getShape(), et);

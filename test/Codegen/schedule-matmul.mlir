@@ -24,28 +24,30 @@ func.func @mm(%a: tensor<17x7xf32>, %b: tensor<7x129xf32>) -> tensor<17x129xf32>
   return %0 : tensor<17x129xf32>
 }
 
-// A batch of 5 products of 17x7 times 7x29: the same packed layouts with the
+// A batch of 5 products of 17x256 times 256x29: the same packed layouts with the
 // batch outermost ([B][M/mr][K][mr][1], [B][N/nr][K][nr][1],
 // [B][M/mr][N/nr][mr][nr]); the threads take whole products (an scf.forall
-// over the batch) and each product runs the 6x16 register tile.
+// over the batch) and each product runs the 6x16 register tile. (Products
+// of under 1 MFLOP in all are not split for threads, see
+// schedule-matmul-avx512.mlir.)
 // CHECK-LABEL: func.func @bmm
 // CHECK-SAME: attributes {kiln.scheduled}
 // CHECK-NOT: linalg.batch_matmul
-// CHECK: scf.forall (%{{.+}}) in (5) {{.*}} -> (tensor<5x3x7x6x1xf32>)
-// CHECK: scf.forall (%{{.+}}) in (5) {{.*}} -> (tensor<5x2x7x16x1xf32>)
+// CHECK: scf.forall (%{{.+}}) in (5) {{.*}} -> (tensor<5x3x256x6x1xf32>)
+// CHECK: scf.forall (%{{.+}}) in (5) {{.*}} -> (tensor<5x2x256x16x1xf32>)
 // CHECK: scf.forall (%[[B:.+]]) in (5) {{.*}} -> (tensor<5x3x2x6x16xf32>)
 // CHECK: scf.for {{.*}} iter_args({{.*}}) -> (vector<6x16xf32>)
-// CHECK-NEXT: vector.transfer_read %{{.+}}[%[[B]], {{.*}} : tensor<5x3x7x6x1xf32>, vector<6x1xf32>
-// CHECK-NEXT: vector.transfer_read %{{.+}}[%[[B]], {{.*}} : tensor<5x2x7x16x1xf32>, vector<16x1xf32>
+// CHECK-NEXT: vector.transfer_read %{{.+}}[%[[B]], {{.*}} : tensor<5x3x256x6x1xf32>, vector<6x1xf32>
+// CHECK-NEXT: vector.transfer_read %{{.+}}[%[[B]], {{.*}} : tensor<5x2x256x16x1xf32>, vector<16x1xf32>
 // CHECK-NEXT: vector.contract {{.*}} : vector<6x1xf32>, vector<16x1xf32> into vector<6x16xf32>
 // CHECK: scf.forall ({{.*}}) -> (tensor<5x17x29xf32>)
 // CHECK: vector.create_mask {{.*}} : vector<6x16xi1>
 // CHECK-NEXT: vector.transfer_write {{.*}} : vector<6x16xf32>, tensor<1x?x?xf32>
-func.func @bmm(%a: tensor<5x17x7xf32>, %b: tensor<5x7x29xf32>) -> tensor<5x17x29xf32> {
+func.func @bmm(%a: tensor<5x17x256xf32>, %b: tensor<5x256x29xf32>) -> tensor<5x17x29xf32> {
   %zero = arith.constant 0.0 : f32
   %e = tensor.empty() : tensor<5x17x29xf32>
   %c = linalg.fill ins(%zero : f32) outs(%e : tensor<5x17x29xf32>) -> tensor<5x17x29xf32>
-  %0 = linalg.batch_matmul ins(%a, %b : tensor<5x17x7xf32>, tensor<5x7x29xf32>) outs(%c : tensor<5x17x29xf32>) -> tensor<5x17x29xf32>
+  %0 = linalg.batch_matmul ins(%a, %b : tensor<5x17x256xf32>, tensor<5x256x29xf32>) outs(%c : tensor<5x17x29xf32>) -> tensor<5x17x29xf32>
   return %0 : tensor<5x17x29xf32>
 }
 
@@ -54,11 +56,11 @@ func.func @bmm(%a: tensor<5x17x7xf32>, %b: tensor<5x7x29xf32>) -> tensor<5x17x29
 // whole).
 // CHECK-LABEL: func.func @bmm_short
 // CHECK: scf.forall (%{{.+}}, %{{.+}}) in (2, 2) {{.*}} -> (tensor<2x11x5x6x16xf32>)
-func.func @bmm_short(%a: tensor<2x64x32xf32>, %b: tensor<2x32x80xf32>) -> tensor<2x64x80xf32> {
+func.func @bmm_short(%a: tensor<2x64x128xf32>, %b: tensor<2x128x80xf32>) -> tensor<2x64x80xf32> {
   %zero = arith.constant 0.0 : f32
   %e = tensor.empty() : tensor<2x64x80xf32>
   %c = linalg.fill ins(%zero : f32) outs(%e : tensor<2x64x80xf32>) -> tensor<2x64x80xf32>
-  %0 = linalg.batch_matmul ins(%a, %b : tensor<2x64x32xf32>, tensor<2x32x80xf32>) outs(%c : tensor<2x64x80xf32>) -> tensor<2x64x80xf32>
+  %0 = linalg.batch_matmul ins(%a, %b : tensor<2x64x128xf32>, tensor<2x128x80xf32>) outs(%c : tensor<2x64x80xf32>) -> tensor<2x64x80xf32>
   return %0 : tensor<2x64x80xf32>
 }
 
@@ -103,4 +105,54 @@ func.func @bmm_transposed_map(%a: tensor<2x4x3xf32>, %b: tensor<2x5x3xf32>, %c: 
       affine_map<(d0, d1, d2, d3) -> (d0, d1, d2)>]
       ins(%a, %b : tensor<2x4x3xf32>, tensor<2x5x3xf32>) outs(%c : tensor<2x4x5xf32>) -> tensor<2x4x5xf32>
   return %0 : tensor<2x4x5xf32>
+}
+
+// An elementwise epilogue (bias + relu), the product's one user, is fused
+// into the product's tiles: the unpack is fused into the epilogue's forall,
+// each 6x16 tile of C goes from the packed result through the add and the
+// max in registers to one masked write of the epilogue's result, and no
+// generic is left.
+#row = affine_map<(d0, d1) -> (d0, d1)>
+#col = affine_map<(d0, d1) -> (d1)>
+// CHECK-LABEL: func.func @epilogue
+// CHECK: scf.forall ({{.*}}) -> (tensor<3x9x6x16xf32>)
+// CHECK: scf.forall ({{.*}}) -> (tensor<17x129xf32>)
+// CHECK: %[[C:.+]] = vector.transfer_read {{.*}} : tensor<3x9x6x16xf32>, vector<6x16xf32>
+// CHECK: %[[B:.+]] = vector.transfer_read %arg2{{.*}} : tensor<129xf32>, vector<16xf32>
+// CHECK: %[[BB:.+]] = vector.broadcast %[[B]]
+// CHECK: %[[S:.+]] = arith.addf %[[BB]], %[[C]] : vector<6x16xf32>
+// CHECK: %[[R:.+]] = arith.maximumf %[[S]]
+// CHECK: vector.transfer_write %[[R]]
+// CHECK-NOT: linalg.generic
+// CHECK: return
+func.func @epilogue(%a: tensor<17x7xf32>, %b: tensor<7x129xf32>, %bias: tensor<129xf32>) -> tensor<17x129xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<17x129xf32>
+  %c = linalg.fill ins(%zero : f32) outs(%e : tensor<17x129xf32>) -> tensor<17x129xf32>
+  %0 = linalg.matmul ins(%a, %b : tensor<17x7xf32>, tensor<7x129xf32>) outs(%c : tensor<17x129xf32>) -> tensor<17x129xf32>
+  %1 = linalg.generic {indexing_maps = [#col, #row, #row], iterator_types = ["parallel", "parallel"]} ins(%bias, %0 : tensor<129xf32>, tensor<17x129xf32>) outs(%e : tensor<17x129xf32>) {
+  ^bb0(%x: f32, %y: f32, %out: f32):
+    %s = arith.addf %x, %y : f32
+    %r = arith.maximumf %s, %zero : f32
+    linalg.yield %r : f32
+  } -> tensor<17x129xf32>
+  return %1 : tensor<17x129xf32>
+}
+
+// A product whose result has another use keeps its own unpack (a forall
+// writing C); the elementwise op is left to kiln-schedule-elementwise.
+// CHECK-LABEL: func.func @two_uses
+// CHECK: scf.forall ({{.*}}) -> (tensor<17x129xf32>)
+// CHECK: linalg.generic
+func.func @two_uses(%a: tensor<17x7xf32>, %b: tensor<7x129xf32>) -> (tensor<17x129xf32>, tensor<17x129xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<17x129xf32>
+  %c = linalg.fill ins(%zero : f32) outs(%e : tensor<17x129xf32>) -> tensor<17x129xf32>
+  %0 = linalg.matmul ins(%a, %b : tensor<17x7xf32>, tensor<7x129xf32>) outs(%c : tensor<17x129xf32>) -> tensor<17x129xf32>
+  %1 = linalg.generic {indexing_maps = [#row, #row], iterator_types = ["parallel", "parallel"]} ins(%0 : tensor<17x129xf32>) outs(%e : tensor<17x129xf32>) {
+  ^bb0(%x: f32, %out: f32):
+    %r = arith.maximumf %x, %zero : f32
+    linalg.yield %r : f32
+  } -> tensor<17x129xf32>
+  return %0, %1 : tensor<17x129xf32>, tensor<17x129xf32>
 }

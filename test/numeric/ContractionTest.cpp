@@ -2,6 +2,8 @@
 
 #include "NumericTest.h"
 
+#include "llvm/ADT/STLExtras.h"
+
 using namespace kiln::numeric;
 namespace ref = kiln::ref;
 
@@ -73,6 +75,49 @@ TEST_F(MatmulTest, ShapesTransposesAndBatches) {
                    r, kReduction,
                    ref::shapeStr(c.lhs) + (c.tl ? "^T" : "") + " x " +
                        ref::shapeStr(c.rhs) + (c.tr ? "^T" : ""));
+  }
+  batch.check();
+}
+
+// Elementwise epilogues that kiln-schedule-matmul fuses into the product's
+// tiles (bias, activation; the bias on either side of the add), next to a
+// product whose result has a second use (not fused), on shapes no register
+// tile divides (AVX2 6x16, AVX-512 14x32).
+TEST_F(MatmulTest, FusedEpilogues) {
+  OpBatch batch;
+  const std::vector<std::pair<Shape, Shape>> shapes = {
+      {{17, 7}, {7, 129}}, {{1, 3}, {3, 1}}, {{64, 97}, {97, 33}}};
+  for (auto [i, s] : llvm::enumerate(shapes)) {
+    Tensor a = rand(s.first), b = rand(s.second), bias = rand({s.second[1]});
+    Tensor mm = ref::matmul(a, b);
+    std::string m = batch.op("kiln.matmul " + batch.in(a) + ", " + batch.in(b) +
+                             " : (" + ty(a) + ", " + ty(b) + ") -> " + ty(mm));
+    std::string bi = batch.in(bias),
+                what = ref::shapeStr(s.first) + " x " + ref::shapeStr(s.second);
+    std::string types = "(" + ty(mm) + ", " + ty(bias) + ") -> " + ty(mm);
+    switch (i) {
+    case 0: // relu(C + bias)
+      batch.expectOp(
+          "kiln.relu " + batch.op("kiln.add " + m + ", " + bi + " : " + types) +
+              " : " + ty(mm),
+          ref::relu(ref::add(mm, bias)), kReduction, what + " +bias relu");
+      break;
+    case 1: // tanh(bias + C): C is the epilogue's second operand
+      batch.expectOp("kiln.tanh " +
+                         batch.op("kiln.add " + bi + ", " + m + " : (" +
+                                  ty(bias) + ", " + ty(mm) + ") -> " + ty(mm)) +
+                         " : " + ty(mm),
+                     ref::tanh(ref::add(bias, mm)), kReduction,
+                     what + " bias+ tanh");
+      break;
+    default: // sigmoid(C + bias), C returned too (two uses: not fused)
+      batch.expectOp("kiln.sigmoid " +
+                         batch.op("kiln.add " + m + ", " + bi + " : " + types) +
+                         " : " + ty(mm),
+                     ref::sigmoid(ref::add(mm, bias)), kReduction,
+                     what + " +bias sigmoid");
+      batch.expect(m, mm, kReduction, what + " product");
+    }
   }
   batch.check();
 }

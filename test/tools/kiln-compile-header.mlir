@@ -1,5 +1,5 @@
 // RUN: rm -rf %t && mkdir -p %t
-// RUN: kiln-compile %s -o %t/model --emit=header
+// RUN: kiln-compile %s -o %t/model --emit=header --target-cpu=x86-64-v3
 // RUN: FileCheck %s --input-file=%t/model.h
 // RUN: ls %t | FileCheck %s --check-prefix=FILES
 
@@ -19,8 +19,9 @@
 // CHECK:      extern "C" {
 
 // The arena of predict holds the packed matmul operands (A, B, C padded to
-// 6x16 tiles by kiln-schedule-matmul), the matmul result and the softmax's row
-// maxima and sums, with buffers that are not live together sharing bytes.
+// 6x16 tiles by kiln-schedule-matmul for the AVX2 CPU the RUN line names),
+// the matmul result and the softmax's row maxima and sums, with buffers that
+// are not live together sharing bytes.
 // CHECK:      /* predict
 // CHECK-NEXT:  *   input  x: f32[2, 3]
 // CHECK-NEXT:  *   input  w: f32[3, 4]
