@@ -157,6 +157,20 @@ const char *kStageAUnpackBatch = R"mlir(
   transform.structured.vectorize %tu vector_sizes [1, 1, 1, $mr, $nr] : !transform.any_op
 )mlir";
 
+/// Step 4 of the batched form with an elementwise epilogue (as
+/// kStageAEpilogue2D; attention's scaling of its scores, for one).
+const char *kStageAEpilogueBatch = R"mlir(
+  // 4. epilogue: threads over C blocks, then one mr x nr tile of C unpacked
+  //    and finished per step
+  %epi = transform.structured.match attributes{kiln.schedule_epilogue} in %root : (!transform.any_op) -> !transform.any_op
+  %fe, %fef = transform.structured.tile_using_forall %epi tile_sizes [$fb, $tm, $tn] : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
+  %fu, %fuf = transform.structured.fuse_into_containing_op %unp into %fef : (!transform.any_op, !transform.any_op) -> (!transform.any_op, !transform.any_op)
+  %te, %le:3 = transform.structured.fuse %fe tile_sizes [1, $mr, $nr] : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op, !transform.any_op)
+  %tu = transform.get_producer_of_operand %te[$ci] : (!transform.any_op) -> !transform.any_op
+  transform.structured.vectorize %tu vector_sizes [1, 1, 1, $mr, $nr] : !transform.any_op
+  transform.structured.vectorize %te vector_sizes [1, $mr, $nr] : !transform.any_op
+)mlir";
+
 /// Step 5 of both: vectorize the fill and the register tile (only these:
 /// the rest of the function keeps its loops), fold the contraction to 2-D
 /// and hoist the accumulator into iter_args while still on tensors.
@@ -334,13 +348,13 @@ bool isElementwiseSchedulable(linalg::GenericOp op) {
   return hasScalarArithBody(op);
 }
 
-/// The elementwise generic that finishes a 2-D matmul's result (bias,
-/// activation) within the matmul's tiles: the result's one user, in the same
-/// block, reading it as an input through the identity map, with outputs of
-/// the result's shape.
+/// The elementwise generic that finishes a matmul's result (bias,
+/// activation, scaling) within the matmul's tiles: the result's one user, in
+/// the same block, reading it as an input through the identity map, with
+/// outputs of the result's shape.
 linalg::GenericOp findEpilogue(linalg::LinalgOp mm) {
   Value c = mm->getResult(0);
-  if (!isa<linalg::MatmulOp>(mm) || !c.hasOneUse())
+  if (!c.hasOneUse())
     return {};
   auto user = dyn_cast<linalg::GenericOp>(*c.user_begin());
   if (!user || user->getBlock() != mm->getBlock() ||
@@ -458,9 +472,10 @@ struct ScheduleMatmul : impl::KilnScheduleMatmulBase<ScheduleMatmul> {
           if (!(constantA && line.contains("pA")) &&
               !(constantB && line.contains("pB")))
             tile += line.str() + "\n";
-        tile += batched    ? kStageAUnpackBatch
-                : epilogue ? kStageAEpilogue2D
-                           : kStageAUnpack2D;
+        if (batched)
+          tile += epilogue ? kStageAEpilogueBatch : kStageAUnpackBatch;
+        else
+          tile += epilogue ? kStageAEpilogue2D : kStageAUnpack2D;
         if (failed(
                 applySchedule(scratch, instantiate(tile + kStageAVectorize))))
           return failure();

@@ -156,3 +156,26 @@ func.func @two_uses(%a: tensor<17x7xf32>, %b: tensor<7x129xf32>) -> (tensor<17x1
   } -> tensor<17x129xf32>
   return %0, %1 : tensor<17x129xf32>, tensor<17x129xf32>
 }
+
+// A batched product's epilogue (attention's scaling of its scores) is fused
+// the same way, per product of the batch.
+// CHECK-LABEL: func.func @bmm_epilogue
+// CHECK: %[[C:.+]] = vector.transfer_read {{.*}} : tensor<5x3x2x6x16xf32>, vector<6x16xf32>
+// CHECK: %[[R:.+]] = arith.mulf %[[C]], {{.*}} : vector<6x16xf32>
+// CHECK: vector.transfer_write %[[R]], {{.*}} : vector<6x16xf32>, tensor<1x?x?xf32>
+// CHECK-NOT: linalg.generic
+// CHECK: return
+#id3 = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+func.func @bmm_epilogue(%a: tensor<5x17x64xf32>, %b: tensor<5x64x29xf32>) -> tensor<5x17x29xf32> {
+  %zero = arith.constant 0.0 : f32
+  %s = arith.constant 0.125 : f32
+  %e = tensor.empty() : tensor<5x17x29xf32>
+  %c = linalg.fill ins(%zero : f32) outs(%e : tensor<5x17x29xf32>) -> tensor<5x17x29xf32>
+  %0 = linalg.batch_matmul ins(%a, %b : tensor<5x17x64xf32>, tensor<5x64x29xf32>) outs(%c : tensor<5x17x29xf32>) -> tensor<5x17x29xf32>
+  %1 = linalg.generic {indexing_maps = [#id3, #id3], iterator_types = ["parallel", "parallel", "parallel"]} ins(%0 : tensor<5x17x29xf32>) outs(%e : tensor<5x17x29xf32>) {
+  ^bb0(%x: f32, %out: f32):
+    %r = arith.mulf %x, %s : f32
+    linalg.yield %r : f32
+  } -> tensor<5x17x29xf32>
+  return %1 : tensor<5x17x29xf32>
+}

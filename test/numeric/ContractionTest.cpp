@@ -81,14 +81,18 @@ TEST_F(MatmulTest, ShapesTransposesAndBatches) {
 
 // Elementwise epilogues that kiln-schedule-matmul fuses into the product's
 // tiles (bias, activation; the bias on either side of the add), next to a
-// product whose result has a second use (not fused), on shapes no register
-// tile divides (AVX2 6x16, AVX-512 14x32).
+// product whose result has a second use (not fused) and a batch of
+// products, on shapes no register tile divides (AVX2 6x16, AVX-512 14x32).
 TEST_F(MatmulTest, FusedEpilogues) {
   OpBatch batch;
   const std::vector<std::pair<Shape, Shape>> shapes = {
-      {{17, 7}, {7, 129}}, {{1, 3}, {3, 1}}, {{64, 97}, {97, 33}}};
+      {{17, 7}, {7, 129}},
+      {{1, 3}, {3, 1}},
+      {{64, 97}, {97, 33}},
+      {{3, 17, 7}, {3, 7, 29}}};
   for (auto [i, s] : llvm::enumerate(shapes)) {
-    Tensor a = rand(s.first), b = rand(s.second), bias = rand({s.second[1]});
+    Tensor a = rand(s.first), b = rand(s.second),
+           bias = rand({s.second.back()});
     Tensor mm = ref::matmul(a, b);
     std::string m = batch.op("kiln.matmul " + batch.in(a) + ", " + batch.in(b) +
                              " : (" + ty(a) + ", " + ty(b) + ") -> " + ty(mm));
@@ -109,6 +113,12 @@ TEST_F(MatmulTest, FusedEpilogues) {
                          " : " + ty(mm),
                      ref::tanh(ref::add(bias, mm)), kReduction,
                      what + " bias+ tanh");
+      break;
+    case 3: // a batch of products: relu(C + bias)
+      batch.expectOp(
+          "kiln.relu " + batch.op("kiln.add " + m + ", " + bi + " : " + types) +
+              " : " + ty(mm),
+          ref::relu(ref::add(mm, bias)), kReduction, what + " +bias relu");
       break;
     default: // sigmoid(C + bias), C returned too (two uses: not fused)
       batch.expectOp("kiln.sigmoid " +
