@@ -160,6 +160,7 @@ func.func @two_uses(%a: tensor<17x7xf32>, %b: tensor<7x129xf32>) -> (tensor<17x1
 // A batched product's epilogue (attention's scaling of its scores) is fused
 // the same way, per product of the batch.
 // CHECK-LABEL: func.func @bmm_epilogue
+// CHECK: vector.contract
 // CHECK: %[[C:.+]] = vector.transfer_read {{.*}} : tensor<5x3x2x6x16xf32>, vector<6x16xf32>
 // CHECK: %[[R:.+]] = arith.mulf %[[C]], {{.*}} : vector<6x16xf32>
 // CHECK: vector.transfer_write %[[R]], {{.*}} : vector<6x16xf32>, tensor<1x?x?xf32>
