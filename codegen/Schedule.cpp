@@ -76,17 +76,17 @@ SmallVector<Operation *> collectOps(ArrayRef<Operation *> roots) {
 
 } // namespace
 
-LogicalResult
-scheduleInIsolation(Operation *target,
-                    function_ref<LogicalResult(Operation *scratch)> schedule,
-                    bool quiet, Operation *epilogue) {
+LogicalResult scheduleInIsolation(
+    Operation *target, function_ref<LogicalResult(Operation *scratch)> schedule,
+    bool quiet, ArrayRef<Operation *> prologues, Operation *epilogue) {
   MLIRContext *ctx = target->getContext();
   Location loc = target->getLoc();
   // The last op's results leave the scratch function, and its place is
   // where the scheduled code goes (the epilogue may use values defined
   // after `target`).
   Operation *last = epilogue ? epilogue : target;
-  SmallVector<Operation *> roots = {target};
+  SmallVector<Operation *> roots(prologues);
+  roots.push_back(target);
   if (epilogue)
     roots.push_back(epilogue);
   SmallVector<Operation *> ops = collectOps(roots);
@@ -119,6 +119,8 @@ scheduleInIsolation(Operation *target,
       copy->setAttr(kScheduleTarget, UnitAttr::get(ctx));
     if (op == epilogue)
       copy->setAttr(kScheduleEpilogue, UnitAttr::get(ctx));
+    if (llvm::is_contained(prologues, op))
+      copy->setAttr(kSchedulePrologue, UnitAttr::get(ctx));
   }
   func::ReturnOp::create(b, loc, map.lookup(last)->getResults());
 
@@ -148,6 +150,8 @@ scheduleInIsolation(Operation *target,
   last->erase();
   if (epilogue)
     target->erase();
+  for (Operation *op : prologues)
+    op->erase();
   return success();
 }
 

@@ -28,22 +28,25 @@ constexpr llvm::StringLiteral kScheduledFunction = "kiln.scheduled";
 /// Parses `text`, a transform.sequence, and applies it to `root`.
 mlir::LogicalResult applySchedule(mlir::Operation *root, llvm::StringRef text);
 
-/// The elementwise consumer a schedule fuses into its op's loops is marked
-/// with this unit attribute in the scratch function.
+/// The elementwise producers and consumer a schedule fuses into its op's
+/// loops are marked with these unit attributes in the scratch function.
+constexpr llvm::StringLiteral kSchedulePrologue = "kiln.schedule_prologue";
 constexpr llvm::StringLiteral kScheduleEpilogue = "kiln.schedule_epilogue";
 
 /// Runs `schedule` on a scratch function holding `target` (marked with
 /// kScheduleTarget) and its empty, fill and constant producers, then splices
 /// the scheduled code in place of `target` and marks the enclosing function
-/// with kScheduledFunction. With an `epilogue` (the one user of `target`'s
-/// results, later in the same block), the scratch function holds it too
-/// (marked kScheduleEpilogue) and returns its results instead, and the
-/// scheduled code replaces both. On failure nothing changes; the diagnostics
-/// of the try are reported, or dropped when `quiet`.
+/// with kScheduledFunction. The scratch function also holds `prologues`
+/// (producers whose one user is `target`, marked kSchedulePrologue) and an
+/// `epilogue` (the one user of `target`'s results, later in the same block,
+/// marked kScheduleEpilogue, whose results it then returns); the scheduled
+/// code replaces them all. On failure nothing changes; the diagnostics of
+/// the try are reported, or dropped when `quiet`.
 mlir::LogicalResult scheduleInIsolation(
     mlir::Operation *target,
     llvm::function_ref<mlir::LogicalResult(mlir::Operation *scratch)> schedule,
-    bool quiet, mlir::Operation *epilogue = nullptr);
+    bool quiet, llvm::ArrayRef<mlir::Operation *> prologues = {},
+    mlir::Operation *epilogue = nullptr);
 
 /// Whether `op`'s body is arith and math ops on scalars (no index, no
 /// regions, no tensor.extract gathers): what the vectorizer handles.

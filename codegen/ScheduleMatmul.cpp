@@ -395,6 +395,45 @@ struct ForwardMaskedTileRead : OpRewritePattern<vector::TransferReadOp> {
   }
 };
 
+/// The elementwise generic that computes operand `i` of a matmul (a layer
+/// norm's scale and shift before a dense layer, for one) and that can be
+/// computed within the operand's pack instead: its one result has the
+/// matmul as its one user.
+linalg::GenericOp findPrologue(linalg::LinalgOp mm, unsigned i) {
+  Value v = mm.getDpsInputs()[i];
+  auto producer = v.getDefiningOp<linalg::GenericOp>();
+  if (!producer || producer->getNumResults() != 1 || !v.hasOneUse() ||
+      producer->getBlock() != mm->getBlock() ||
+      !isElementwiseSchedulable(producer))
+    return {};
+  return producer;
+}
+
+/// Lines that fuse the prologue of operand `x` ("A" or "B"), whose handle
+/// is %prX, into the loops of its pack (the forall, then each loop around
+/// the pack's tile), and vectorize its tile: mr rows by 8 k-steps of A, 8
+/// k-steps by nr columns of B.
+std::string prologueLines(char x, bool batched) {
+  std::string X(1, x), any = "!transform.any_op";
+  std::string text, from = "%pr" + X;
+  auto fuse = [&](const std::string &into, int i) {
+    std::string to = "%fu" + X + std::to_string(i);
+    text += "  " + to + ", %fc" + X + std::to_string(i) +
+            " = transform.structured.fuse_into_containing_op " + from +
+            " into " + into + " : (" + any + ", " + any + ") -> (" + any +
+            ", " + any + ")\n";
+    from = to;
+  };
+  fuse("%f" + X, 0);
+  int loops = batched ? 3 : 2;
+  for (int i = 0; i < loops; ++i)
+    fuse("%lp" + X + "#" + std::to_string(i), i + 1);
+  std::string sizes = x == 'A' ? "$mr, 8" : "8, $nr";
+  text += "  transform.structured.vectorize " + from + " vector_sizes [" +
+          (batched ? "1, " : "") + sizes + "] : " + any + "\n";
+  return text;
+}
+
 struct ScheduleMatmul : impl::KilnScheduleMatmulBase<ScheduleMatmul> {
   using Base::Base;
 
@@ -448,17 +487,20 @@ struct ScheduleMatmul : impl::KilnScheduleMatmulBase<ScheduleMatmul> {
       if (epilogue)
         params[std::size(params) - 1].second =
             mm->getResult(0).getUses().begin()->getOperandNumber();
+      linalg::GenericOp prologueA = findPrologue(mm, 0),
+                        prologueB = findPrologue(mm, 1);
       auto schedule = [&](Operation *scratch) -> LogicalResult {
         if (failed(applySchedule(
                 scratch,
                 instantiate(batched ? kStageAPackBatch : kStageAPack2D))))
           return failure();
         foldConstantPacks(scratch);
-        // The packed product is the generic that is not the epilogue; a
-        // folded pack left a constant operand: drop its tiling lines.
+        // The packed product is the generic that is neither a prologue nor
+        // the epilogue; a folded pack left a constant operand: drop its
+        // tiling lines.
         linalg::GenericOp product;
         scratch->walk([&](linalg::GenericOp g) {
-          if (!g->hasAttr(kScheduleEpilogue))
+          if (!g->hasAttr(kScheduleEpilogue) && !g->hasAttr(kSchedulePrologue))
             product = g;
         });
         if (!product)
@@ -470,8 +512,27 @@ struct ScheduleMatmul : impl::KilnScheduleMatmulBase<ScheduleMatmul> {
         for (StringRef line : llvm::split(
                  StringRef(batched ? kStageATileBatch : kStageATile2D), '\n'))
           if (!(constantA && line.contains("pA")) &&
-              !(constantB && line.contains("pB")))
+              !(constantB && line.contains("pB"))) {
+            // A prologue is fused into its pack's loops once they exist,
+            // before the pack is vectorized.
+            for (auto [x, prologue] :
+                 {std::pair('A', prologueA), std::pair('B', prologueB)}) {
+              if (!prologue)
+                continue;
+              std::string X(1, x);
+              if (line.contains("transform.structured.vectorize %tp" + X))
+                tile += prologueLines(x, batched);
+            }
             tile += line.str() + "\n";
+            for (auto [x, prologue] :
+                 {std::pair('A', prologueA), std::pair('B', prologueB)}) {
+              std::string X(1, x);
+              if (prologue && line.contains("%p" + X + " = "))
+                tile += "  %pr" + X +
+                        " = transform.get_producer_of_operand %p" + X +
+                        "[0] : (!transform.any_op) -> !transform.any_op\n";
+            }
+          }
         if (batched)
           tile += epilogue ? kStageAEpilogueBatch : kStageAUnpackBatch;
         else
@@ -479,7 +540,7 @@ struct ScheduleMatmul : impl::KilnScheduleMatmulBase<ScheduleMatmul> {
         if (failed(
                 applySchedule(scratch, instantiate(tile + kStageAVectorize))))
           return failure();
-        if (!epilogue)
+        if (!epilogue && !prologueA && !prologueB)
           return success();
         RewritePatternSet patterns(&getContext());
         patterns.add<ForwardMaskedTileRead>(&getContext());
@@ -488,10 +549,19 @@ struct ScheduleMatmul : impl::KilnScheduleMatmulBase<ScheduleMatmul> {
                                                              &getContext());
         return applyPatternsGreedily(scratch, std::move(patterns));
       };
-      // An epilogue the schedule cannot fuse stays for
+      // Prologues and an epilogue the schedule cannot fuse stay for
       // kiln-schedule-elementwise.
-      if (epilogue && succeeded(scheduleInIsolation(mm, schedule,
-                                                    /*quiet=*/true, epilogue)))
+      SmallVector<Operation *> prologues;
+      for (linalg::GenericOp g : {prologueA, prologueB})
+        if (g)
+          prologues.push_back(g);
+      if (!prologues.empty() &&
+          succeeded(scheduleInIsolation(mm, schedule, /*quiet=*/true, prologues,
+                                        epilogue)))
+        continue;
+      prologueA = prologueB = {};
+      if (epilogue && succeeded(scheduleInIsolation(
+                          mm, schedule, /*quiet=*/true, {}, epilogue)))
         continue;
       epilogue = {};
       if (failed(scheduleInIsolation(mm, schedule, /*quiet=*/false))) {

@@ -180,3 +180,71 @@ func.func @bmm_epilogue(%a: tensor<5x17x64xf32>, %b: tensor<5x64x29xf32>) -> ten
   } -> tensor<5x17x29xf32>
   return %1 : tensor<5x17x29xf32>
 }
+
+// An elementwise producer of an operand whose one user is the product (a
+// layer norm's scale before a dense layer) is computed within the operand's
+// pack: each 6x8 tile of A is read, scaled and transposed into the packed
+// layout in registers, with zeros where the pack pads.
+// CHECK-LABEL: func.func @prologue
+// CHECK-NOT: linalg.generic
+// CHECK: scf.for {{.*}} -> (tensor<3x7x6x1xf32>)
+// CHECK: %[[M:.+]] = vector.create_mask {{.*}} : vector<6x8xi1>
+// CHECK: %[[X:.+]] = vector.transfer_read %arg0{{.*}}, %[[M]] {{.*}} : tensor<17x7xf32>, vector<6x8xf32>
+// CHECK: %[[S:.+]] = arith.mulf %[[X]], {{.*}} : vector<6x8xf32>
+// CHECK: arith.select %[[M]], %[[S]], {{.*}} : vector<6x8xi1>, vector<6x8xf32>
+// CHECK: vector.transpose
+// CHECK-NOT: linalg.generic
+// CHECK: return
+#bcast = affine_map<(d0, d1) -> (d1)>
+func.func @prologue(%x: tensor<17x7xf32>, %g: tensor<7xf32>, %b: tensor<7x129xf32>) -> tensor<17x129xf32> {
+  %zero = arith.constant 0.0 : f32
+  %ea = tensor.empty() : tensor<17x7xf32>
+  %a = linalg.generic {indexing_maps = [#row, #bcast, #row], iterator_types = ["parallel", "parallel"]} ins(%x, %g : tensor<17x7xf32>, tensor<7xf32>) outs(%ea : tensor<17x7xf32>) {
+  ^bb0(%u: f32, %v: f32, %out: f32):
+    %s = arith.mulf %u, %v : f32
+    linalg.yield %s : f32
+  } -> tensor<17x7xf32>
+  %e = tensor.empty() : tensor<17x129xf32>
+  %c = linalg.fill ins(%zero : f32) outs(%e : tensor<17x129xf32>) -> tensor<17x129xf32>
+  %0 = linalg.matmul ins(%a, %b : tensor<17x7xf32>, tensor<7x129xf32>) outs(%c : tensor<17x129xf32>) -> tensor<17x129xf32>
+  return %0 : tensor<17x129xf32>
+}
+
+// The same for B (8 k-steps by 16 columns per tile) and for a batched
+// product's operand.
+// CHECK-LABEL: func.func @prologue_b
+// CHECK-NOT: linalg.generic
+// CHECK: math.tanh {{.*}} : vector<8x16xf32>
+// CHECK-NOT: linalg.generic
+// CHECK-LABEL: func.func @prologue_bmm
+// CHECK-NOT: linalg.generic
+// CHECK: arith.mulf {{.*}} : vector<6x8xf32>
+// CHECK-NOT: linalg.generic
+// CHECK: return
+func.func @prologue_b(%a: tensor<17x7xf32>, %w: tensor<7x129xf32>) -> tensor<17x129xf32> {
+  %zero = arith.constant 0.0 : f32
+  %eb = tensor.empty() : tensor<7x129xf32>
+  %b = linalg.generic {indexing_maps = [#row, #row], iterator_types = ["parallel", "parallel"]} ins(%w : tensor<7x129xf32>) outs(%eb : tensor<7x129xf32>) {
+  ^bb0(%u: f32, %out: f32):
+    %s = math.tanh %u : f32
+    linalg.yield %s : f32
+  } -> tensor<7x129xf32>
+  %e = tensor.empty() : tensor<17x129xf32>
+  %c = linalg.fill ins(%zero : f32) outs(%e : tensor<17x129xf32>) -> tensor<17x129xf32>
+  %0 = linalg.matmul ins(%a, %b : tensor<17x7xf32>, tensor<7x129xf32>) outs(%c : tensor<17x129xf32>) -> tensor<17x129xf32>
+  return %0 : tensor<17x129xf32>
+}
+func.func @prologue_bmm(%x: tensor<5x17x64xf32>, %b: tensor<5x64x29xf32>) -> tensor<5x17x29xf32> {
+  %zero = arith.constant 0.0 : f32
+  %s = arith.constant 0.125 : f32
+  %ea = tensor.empty() : tensor<5x17x64xf32>
+  %a = linalg.generic {indexing_maps = [#id3, #id3], iterator_types = ["parallel", "parallel", "parallel"]} ins(%x : tensor<5x17x64xf32>) outs(%ea : tensor<5x17x64xf32>) {
+  ^bb0(%u: f32, %out: f32):
+    %r = arith.mulf %u, %s : f32
+    linalg.yield %r : f32
+  } -> tensor<5x17x64xf32>
+  %e = tensor.empty() : tensor<5x17x29xf32>
+  %c = linalg.fill ins(%zero : f32) outs(%e : tensor<5x17x29xf32>) -> tensor<5x17x29xf32>
+  %0 = linalg.batch_matmul ins(%a, %b : tensor<5x17x64xf32>, tensor<5x64x29xf32>) outs(%c : tensor<5x17x29xf32>) -> tensor<5x17x29xf32>
+  return %0 : tensor<5x17x29xf32>
+}

@@ -132,6 +132,52 @@ TEST_F(MatmulTest, FusedEpilogues) {
   batch.check();
 }
 
+// Elementwise producers of an operand, with the product as their one user,
+// computed within the operand's pack (A, B, a batch of products, and with an
+// epilogue too), on odd shapes.
+TEST_F(MatmulTest, FusedPrologues) {
+  OpBatch batch;
+  auto unary = [&](const std::string &op, const std::string &v,
+                   const Tensor &t) {
+    return batch.op("kiln." + op + " " + v + " : " + ty(t));
+  };
+  auto matmul = [&](const std::string &a, const std::string &b,
+                    const Tensor &ta, const Tensor &tb, const Tensor &r) {
+    return batch.op("kiln.matmul " + a + ", " + b + " : (" + ty(ta) + ", " +
+                    ty(tb) + ") -> " + ty(r));
+  };
+  {
+    Tensor x = rand({17, 7}), w = rand({7, 129});
+    Tensor r = ref::matmul(ref::relu(x), w);
+    batch.expect(matmul(unary("relu", batch.in(x), x), batch.in(w), x, w, r), r,
+                 kReduction, "relu(A) 17x7 x 7x129");
+  }
+  {
+    Tensor a = rand({64, 97}), w = rand({97, 33});
+    Tensor r = ref::matmul(a, ref::tanh(w));
+    batch.expect(matmul(batch.in(a), unary("tanh", batch.in(w), w), a, w, r), r,
+                 kReduction, "64x97 x tanh(B) 97x33");
+  }
+  {
+    Tensor x = rand({3, 17, 7}), b = rand({3, 7, 29});
+    Tensor r = ref::matmul(ref::sigmoid(x), b);
+    batch.expect(matmul(unary("sigmoid", batch.in(x), x), batch.in(b), x, b, r),
+                 r, kReduction, "sigmoid(A) 3x17x7 x 3x7x29");
+  }
+  {
+    Tensor x = rand({1, 3}), w = rand({3, 1}), bias = rand({1});
+    Tensor mm = ref::matmul(ref::tanh(x), w);
+    std::string m =
+        matmul(unary("tanh", batch.in(x), x), batch.in(w), x, w, mm);
+    std::string sum =
+        batch.op("kiln.add " + m + ", " + batch.in(bias) + " : (" + ty(mm) +
+                 ", " + ty(bias) + ") -> " + ty(mm));
+    batch.expect(unary("relu", sum, mm), ref::relu(ref::add(mm, bias)),
+                 kReduction, "relu(tanh(A) 1x3 x 3x1 + bias)");
+  }
+  batch.check();
+}
+
 struct ConvCase {
   Shape input, filter;
   bool bias = false;
