@@ -1,12 +1,12 @@
-//===- VectorizeConv.cpp - small-channel convolutions as vector rows ------===//
+//===- VectorizeConv.cpp - small convolutions as vector rows --------------===//
 //
-// A convolution whose contraction C * KH * KW is tiny (LeNet's first layer:
-// one input channel, 5x5) does little arithmetic per element that im2col
-// copies: patches of KH * KW times the input, written, packed and read
-// again, dominate its time. Here such a convolution (unit stride and
-// dilation, groups = 1) and its filter gradient become loops on tensors that
-// handle one row of output positions per vector, reading the zero-padded
-// input directly (no patches):
+// im2col turns a convolution into copies plus a packed matmul; with a small
+// contraction C * KH * KW (LeNet-5: 25, 150 and 400) the copies (KH * KW
+// times the input, written, packed and read again) and the matmul's thin
+// panels cost more than the arithmetic. Here such a convolution (unit
+// stride and dilation, groups = 1) and its filter gradient become loops on
+// tensors that handle one row segment of output positions per vector,
+// reading the zero-padded input directly (no patches):
 //
 //   forward:  out[n, f, oh, ow:ow+L] += w[f, c, kh, kw] *
 //                                       xpad[n, c, oh+kh, ow+kw : +L]
@@ -15,12 +15,13 @@
 //                                       xpad[n, c, oh+i, ow+j] g[n, f, oh, ow]
 //
 // The forward keeps a block of output channels in registers and reads each
-// input row segment once per block; the filter gradient keeps an (f, j)
-// block of lane-wise partial sums over all (n, oh, ow) and reduces each to
-// one scalar at the end, reading x and g in their NCHW layout (the
-// transposes into [C, N, H, W] and [F, N, OH, OW] disappear). Rows whose
-// width wastes more than a quarter of the lanes (LeNet's 10-wide second
-// layer) and larger contractions keep im2col (kiln-lower-to-linalg).
+// input row segment once per block (input gradients are forward
+// convolutions too); the filter gradient keeps an (f, j) block of lane-wise
+// partial sums over all (n, oh, ow) and reduces each to one scalar at the
+// end, reading x and g in their NCHW layout (the transposes into
+// [C, N, H, W] and [F, N, OH, OW] disappear). Rows that would leave more
+// than half of the lanes idle and larger contractions keep im2col
+// (kiln-lower-to-linalg).
 //
 //===----------------------------------------------------------------------===//
 
@@ -44,9 +45,12 @@ using namespace mlir;
 namespace kiln {
 namespace {
 
-/// Largest contraction (C * KH * KW) that goes direct: beyond it the packed
-/// matmul's arithmetic outweighs the im2col copies.
-constexpr int64_t kMaxDirectContraction = 32;
+/// Largest contraction (C * KH * KW) that goes direct. Measured on LeNet-5
+/// (contractions 25, 150 and 400: both convolutions, conv2's input
+/// gradient, both filter gradients), the direct form was 2-3x faster than
+/// im2col and the packed matmul at every one; larger ones are untested and
+/// keep the matmul, whose register tiles reuse operands better.
+constexpr int64_t kMaxDirectContraction = 512;
 /// Accumulator vectors a filter-gradient block keeps in registers (of 32
 /// AVX-512 registers, leaving room for the rows of x and g of one step).
 constexpr int64_t kMaxAccumulators = 24;
@@ -58,11 +62,11 @@ int64_t stepWidth(Type et) {
   return std::max<int64_t>(1, 512 / et.getIntOrFloatBitWidth());
 }
 
-/// Whether rows of `width` outputs in steps of `lanes` use at least three
-/// quarters of the lanes.
+/// Whether rows of `width` outputs in steps of `lanes` use at least half of
+/// the lanes (LeNet's second layer: 10 of 16).
 bool fillsLanes(int64_t width, int64_t lanes) {
   int64_t steps = (width + lanes - 1) / lanes;
-  return 4 * width >= 3 * steps * lanes;
+  return 2 * width >= steps * lanes;
 }
 
 /// groups = 1, unit strides and dilations, static float shapes.
@@ -204,19 +208,39 @@ struct DirectConv : OpRewritePattern<Conv2DOp> {
               for (int64_t k = 0; k < fb; ++k)
                 sums.push_back(bias ? se.splat(se.extract(bias, {f0 + k}))
                                     : se.zeros());
-              for (int64_t ci = 0; ci < c; ++ci)
+              // One input channel's KH x KW taps into the block's sums;
+              // channels beyond the first are an scf.for (the IR stays
+              // KH * KW * FB FMAs long whatever C is).
+              auto channel = [&](OpBuilder &cb, Location cl, Value ci,
+                                 ValueRange in) -> SmallVector<Value> {
+                Emitter ce{cb, cl, et, lanes};
+                SmallVector<Value> out(in);
                 for (int64_t i = 0; i < kh; ++i)
                   for (int64_t j = 0; j < kw; ++j) {
                     // A full step reads at most up to column ow - 1 + kw - 1
                     // of the padded row, which is inside it.
-                    Value row = se.read(
-                        x, {ni, se.index(ci), se.add(ohi, i), se.add(start, j)},
-                        full);
+                    Value row = ce.read(
+                        x, {ni, ci, ce.add(ohi, i), ce.add(start, j)}, full);
                     for (int64_t k = 0; k < fb; ++k) {
-                      Value wv = se.splat(se.extract(w, {f0 + k, ci, i, j}));
-                      sums[k] = vector::FMAOp::create(b, sl, wv, row, sums[k]);
+                      Value wv = ce.splat(tensor::ExtractOp::create(
+                          cb, cl, w,
+                          ValueRange{ce.index(f0 + k), ci, ce.index(i),
+                                     ce.index(j)}));
+                      out[k] = vector::FMAOp::create(cb, cl, wv, row, out[k]);
                     }
                   }
+                return out;
+              };
+              if (c == 1) {
+                sums = channel(b, sl, se.index(0), sums);
+              } else {
+                auto loop = scf::ForOp::create(
+                    b, sl, se.index(0), se.index(c), se.index(1), sums,
+                    [&](OpBuilder &ib, Location il, Value ci, ValueRange in) {
+                      scf::YieldOp::create(ib, il, channel(ib, il, ci, in));
+                    });
+                sums.assign(loop.getResults().begin(), loop.getResults().end());
+              }
               for (int64_t k = 0; k < fb; ++k)
                 result = vector::TransferWriteOp::create(
                              b, sl, sums[k], result,

@@ -69,14 +69,35 @@ func.func @filter_grad(%x: tensor<2x1x28x28xf32>, %g: tensor<2x6x28x28xf32>) -> 
 
 // -----
 
-// Left to im2col: 10-wide rows (10 of 16 lanes), a contraction of
-// 6 * 5 * 5 = 150, a stride.
+// Several input channels (conv2-like, contraction 6 * 5 * 5 = 150, rows of
+// 10 = one masked step): the channels are an scf.for carrying the 16
+// channels' sums, its body the 25 taps of one channel.
+// CHECK-LABEL: func.func @conv_channels(
+// CHECK-SAME: %[[X:[^:]+]]: tensor<2x6x14x14xf32>, %[[W:[^:]+]]: tensor<16x6x5x5xf32>
+// CHECK-DAG: %[[C6:.+]] = arith.constant 6 : index
+// CHECK: scf.for %[[N:[^ ]+]] =
+// CHECK: scf.for %[[OH:[^ ]+]] =
+// CHECK: scf.for %[[C:[^ ]+]] = %{{.+}} to %[[C6]] step %{{.+}} iter_args({{.+}}) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
+// CHECK: vector.transfer_read %[[X]][%[[N]], %[[C]], %[[OH]], %{{.+}}], %{{.+}} : tensor<2x6x14x14xf32>, vector<16xf32>
+// CHECK: tensor.extract %[[W]][%{{.+}}, %[[C]], %{{.+}}, %{{.+}}] : tensor<16x6x5x5xf32>
+// CHECK-COUNT-400: vector.fma
+// CHECK: scf.yield
+// CHECK-COUNT-16: vector.transfer_write {{.+}} : vector<16xf32>, tensor<2x16x10x10xf32>
+func.func @conv_channels(%x: tensor<2x6x14x14xf32>, %w: tensor<16x6x5x5xf32>) -> tensor<2x16x10x10xf32> {
+  %0 = kiln.conv2d %x, %w : (tensor<2x6x14x14xf32>, tensor<16x6x5x5xf32>) -> tensor<2x16x10x10xf32>
+  return %0 : tensor<2x16x10x10xf32>
+}
+
+// -----
+
+// Left to im2col: 7-wide rows (7 of 16 lanes), a contraction of
+// 32 * 5 * 5 = 800, a stride.
 // CHECK-LABEL: func.func @im2col_kept(
 // CHECK-COUNT-3: kiln.conv2d
 // CHECK-NOT: vector.fma
-func.func @im2col_kept(%a: tensor<2x1x14x14xf32>, %w1: tensor<6x1x5x5xf32>, %b: tensor<2x6x32x32xf32>, %w2: tensor<16x6x5x5xf32>, %c: tensor<2x1x32x32xf32>, %w3: tensor<4x1x3x3xf32>) -> (tensor<2x6x10x10xf32>, tensor<2x16x28x28xf32>, tensor<2x4x15x15xf32>) {
-  %0 = kiln.conv2d %a, %w1 : (tensor<2x1x14x14xf32>, tensor<6x1x5x5xf32>) -> tensor<2x6x10x10xf32>
-  %1 = kiln.conv2d %b, %w2 : (tensor<2x6x32x32xf32>, tensor<16x6x5x5xf32>) -> tensor<2x16x28x28xf32>
+func.func @im2col_kept(%a: tensor<2x1x11x11xf32>, %w1: tensor<6x1x5x5xf32>, %b: tensor<2x32x32x32xf32>, %w2: tensor<16x32x5x5xf32>, %c: tensor<2x1x32x32xf32>, %w3: tensor<4x1x3x3xf32>) -> (tensor<2x6x7x7xf32>, tensor<2x16x28x28xf32>, tensor<2x4x15x15xf32>) {
+  %0 = kiln.conv2d %a, %w1 : (tensor<2x1x11x11xf32>, tensor<6x1x5x5xf32>) -> tensor<2x6x7x7xf32>
+  %1 = kiln.conv2d %b, %w2 : (tensor<2x32x32x32xf32>, tensor<16x32x5x5xf32>) -> tensor<2x16x28x28xf32>
   %2 = kiln.conv2d %c, %w3 {strides = array<i64: 2, 2>} : (tensor<2x1x32x32xf32>, tensor<4x1x3x3xf32>) -> tensor<2x4x15x15xf32>
-  return %0, %1, %2 : tensor<2x6x10x10xf32>, tensor<2x16x28x28xf32>, tensor<2x4x15x15xf32>
+  return %0, %1, %2 : tensor<2x6x7x7xf32>, tensor<2x16x28x28xf32>, tensor<2x4x15x15xf32>
 }

@@ -156,10 +156,12 @@ TEST_F(ConvTest, StridesPaddingDilationGroupsBias) {
       rng);
 }
 
-// Unit-stride convolutions with a contraction C * KH * KW of at most 32 and
-// rows that fill at least 3/4 of the vector steps (kiln-vectorize-conv's
-// direct form): ragged last steps (29 = 16 + 13, 12 of 16), asymmetric
-// padding, more output channels than one block of accumulators (26 > 24).
+// Unit-stride convolutions with a contraction C * KH * KW of at most 512 and
+// rows that fill at least half of the vector steps (kiln-vectorize-conv's
+// direct form): ragged last steps (29 = 16 + 13, 12 and 10 of 16),
+// asymmetric padding, more output channels than one block of accumulators
+// (26 > 24), several input channels (a loop over them; 16 * 5 * 5 = 400 is
+// LeNet's conv2 input gradient).
 TEST_F(ConvTest, DirectSmallContraction) {
   checkConv(
       {
@@ -167,6 +169,8 @@ TEST_F(ConvTest, DirectSmallContraction) {
           {{3, 2, 7, 14}, {7, 2, 3, 3}},
           {{1, 1, 5, 16}, {26, 1, 1, 1}, true},
           {{2, 1, 9, 31}, {3, 1, 5, 4}, false, {1, 1}, {2, 0, 1, 1}},
+          {{2, 16, 6, 6}, {6, 16, 5, 5}, false, {1, 1}, {4, 4, 4, 4}},
+          {{2, 5, 12, 14}, {27, 5, 3, 5}, true, {1, 1}, {0, 0, 1, 0}},
       },
       rng);
 }
@@ -174,7 +178,8 @@ TEST_F(ConvTest, DirectSmallContraction) {
 // Filter gradients as ConvGrad.cpp writes them, conv2d(transpose(x),
 // transpose(g)), of such convolutions: read in NCHW by the direct form,
 // with partial sums per (output channel, kernel column) blocks; 9 output
-// channels times 5 columns take two blocks.
+// channels times 5 columns take two blocks, and 10-wide rows (conv2's) one
+// masked step.
 TEST_F(ConvTest, DirectFilterGradient) {
   struct Case {
     Shape x, g, padding;
@@ -184,6 +189,7 @@ TEST_F(ConvTest, DirectFilterGradient) {
            {{3, 1, 12, 29}, {3, 6, 10, 28}, {0, 1, 0, 0}},
            {{2, 2, 6, 14}, {2, 9, 6, 13}, {1, 1, 1, 2}},
            {{4, 1, 8, 16}, {4, 2, 8, 16}, {1, 1, 1, 1}},
+           {{3, 6, 14, 14}, {3, 16, 10, 10}, {0, 0, 0, 0}},
        }) {
     Tensor x = random(c.x, rng), g = random(c.g, rng);
     const Shape swap = {1, 0, 2, 3};
