@@ -37,6 +37,26 @@ def KilnVectorizePooling
   ];
 }
 
+def KilnVectorizeConv : Pass<"kiln-vectorize-conv", "mlir::func::FuncOp"> {
+  let summary = "Small-contraction convolutions and their filter gradients as vector rows";
+  let description = [{
+    Rewrites unit-stride, groups = 1 `kiln.conv2d` ops whose contraction
+    C * KH * KW is at most 512 (all of LeNet-5's, input gradients included)
+    into loops over output rows on tensors that read the zero-padded input
+    directly, one vector of output positions per step, instead of im2col
+    patches and a packed matmul. A filter gradient (a conv2d of the input
+    and the upstream gradient both transposed to [C, N, H, W], see
+    ir/ops/ConvGrad.cpp) of such a convolution reads both in their NCHW
+    layout and keeps lane-wise partial sums per (output channel, kernel
+    column), reduced at the end. Rows that would leave more than half of
+    the lanes idle keep im2col. Runs before kiln-lower-to-linalg.
+  }];
+  let dependentDialects = [
+    "mlir::scf::SCFDialect", "mlir::vector::VectorDialect",
+    "mlir::tensor::TensorDialect", "mlir::arith::ArithDialect"
+  ];
+}
+
 def KilnLowerToLinalg : Pass<"kiln-lower-to-linalg"> {
   let summary = "Lower primitive kiln ops to linalg, tensor, arith and math";
   let description = [{

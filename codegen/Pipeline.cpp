@@ -313,6 +313,9 @@ void buildPipeline(OpPassManager &pm, const CompileOptions &opts) {
   // Max pooling over exact windows and its gradient: vector rows on tensors
   // (no linalg form vectorizes them); the rest lowers to linalg below.
   pm.addNestedPass<func::FuncOp>(createKilnVectorizePooling());
+  // Convolutions with a tiny contraction (one input channel) and their
+  // filter gradients: direct vector rows instead of im2col.
+  pm.addNestedPass<func::FuncOp>(createKilnVectorizeConv());
 
   // linalg on tensors, elementwise chains fused into single loop nests.
   pm.addPass(createKilnLowerToLinalg());

@@ -257,6 +257,60 @@ TEST_F(ConvTest, StridesPaddingDilationGroupsBias) {
       rng);
 }
 
+// Unit-stride convolutions with a contraction C * KH * KW of at most 512 and
+// rows that fill at least half of the vector steps (kiln-vectorize-conv's
+// direct form): ragged last steps (29 = 16 + 13, 12 and 10 of 16),
+// asymmetric padding, more output channels than one block of accumulators
+// (26 > 24), several input channels (a loop over them; 16 * 5 * 5 = 400 is
+// LeNet's conv2 input gradient).
+TEST_F(ConvTest, DirectSmallContraction) {
+  checkConv(
+      {
+          {{2, 1, 11, 30}, {5, 1, 3, 5}, true, {1, 1}, {1, 2, 0, 1}},
+          {{3, 2, 7, 14}, {7, 2, 3, 3}},
+          {{1, 1, 5, 16}, {26, 1, 1, 1}, true},
+          {{2, 1, 9, 31}, {3, 1, 5, 4}, false, {1, 1}, {2, 0, 1, 1}},
+          {{2, 16, 6, 6}, {6, 16, 5, 5}, false, {1, 1}, {4, 4, 4, 4}},
+          {{2, 5, 12, 14}, {27, 5, 3, 5}, true, {1, 1}, {0, 0, 1, 0}},
+      },
+      rng);
+}
+
+// Filter gradients as ConvGrad.cpp writes them, conv2d(transpose(x),
+// transpose(g)), of such convolutions: read in NCHW by the direct form,
+// with partial sums per (output channel, kernel column) blocks; 9 output
+// channels times 5 columns take two blocks, and 10-wide rows (conv2's) one
+// masked step.
+TEST_F(ConvTest, DirectFilterGradient) {
+  struct Case {
+    Shape x, g, padding;
+  };
+  OpBatch batch;
+  for (const Case &c : std::vector<Case>{
+           {{3, 1, 12, 29}, {3, 6, 10, 28}, {0, 1, 0, 0}},
+           {{2, 2, 6, 14}, {2, 9, 6, 13}, {1, 1, 1, 2}},
+           {{4, 1, 8, 16}, {4, 2, 8, 16}, {1, 1, 1, 1}},
+           {{3, 6, 14, 14}, {3, 16, 10, 10}, {0, 0, 0, 0}},
+       }) {
+    Tensor x = random(c.x, rng), g = random(c.g, rng);
+    const Shape swap = {1, 0, 2, 3};
+    Tensor xt = ref::transpose(x, swap), gt = ref::transpose(g, swap);
+    Tensor r = ref::conv2d(xt, gt, nullptr, {1, 1}, c.padding, {1, 1}, 1);
+    std::string perm = " {permutation = array<i64: 1, 0, 2, 3>} : ";
+    std::string xs = batch.op("kiln.transpose " + batch.in(x) + perm + ty(x) +
+                              " -> " + ty(xt));
+    std::string gs = batch.op("kiln.transpose " + batch.in(g) + perm + ty(g) +
+                              " -> " + ty(gt));
+    batch.expectOp("kiln.conv2d " + xs + ", " + gs +
+                       " {padding = " + i64Array(c.padding) + "} : (" + ty(xt) +
+                       ", " + ty(gt) + ") -> " + ty(r),
+                   r, kReduction,
+                   "filter gradient of x " + ref::shapeStr(c.x) + ", g " +
+                       ref::shapeStr(c.g));
+  }
+  batch.check();
+}
+
 struct PoolCase {
   Shape input, kernel, strides = {1, 1}, padding = {0, 0, 0, 0},
                        dilations = {1, 1};

@@ -370,6 +370,15 @@ std::vector<GradCase> cases() {
               " {padding = array<i64: 1, 1, 1, 1>} : (tensor<2x3x5x5xf64>, "
               "tensor<4x3x3x3xf64>, tensor<4xf64>) -> tensor<2x4x5x5xf64>",
               {2, 4, 5, 5}));
+  // One input channel, 13-wide rows (8 + 5 f64 lanes): the forward and the
+  // filter gradient take kiln-vectorize-conv's direct form.
+  cs.push_back(
+      generic("conv2d_direct", "conv2d",
+              {train(uniform({2, 1, 6, 13})), train(uniform({3, 1, 3, 3})),
+               train(uniform({3}))},
+              " {padding = array<i64: 1, 0, 1, 2>} : (tensor<2x1x6x13xf64>, "
+              "tensor<3x1x3x3xf64>, tensor<3xf64>) -> tensor<2x3x6x13xf64>",
+              {2, 3, 6, 13}));
   // OH = (7 + 1 + 2 - 3) / 2 + 1 = 4, OW = (7 + 0 + 1 - 2 * 2 - 1) / 2 + 1 = 2.
   cs.push_back(
       generic("conv2d_stride_pad_dilation", "conv2d",
