@@ -25,6 +25,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "codegen/CostModel.h"
 #include "codegen/Passes.h"
 #include "ir/KilnOps.h"
 
@@ -51,15 +52,18 @@ namespace {
 /// im2col and the packed matmul at every one; larger ones are untested and
 /// keep the matmul, whose register tiles reuse operands better.
 constexpr int64_t kMaxDirectContraction = 512;
-/// Accumulator vectors a filter-gradient block keeps in registers (of 32
-/// AVX-512 registers, leaving room for the rows of x and g of one step).
-constexpr int64_t kMaxAccumulators = 24;
+/// Accumulator vectors a block keeps in registers: three quarters of the
+/// target's vector registers (24 of 32 with AVX-512), leaving room for the
+/// rows of one step.
+int64_t maxAccumulators(Operation *op) {
+  return getTargetModel(op).vectorRegisters * 3 / 4;
+}
 
-/// Output positions per vector step: 512 bits, one AVX-512 register (two
-/// AVX2 ones), so that a 28-wide f32 row takes two steps. Fixed rather
-/// than from TargetModel, since the accumulator budget above assumes it.
-int64_t stepWidth(Type et) {
-  return std::max<int64_t>(1, 512 / et.getIntOrFloatBitWidth());
+/// Output positions per vector step: one register of the target (16 f32
+/// with AVX-512, so that a 28-wide row takes two steps; 8 with AVX2).
+int64_t stepWidth(Operation *op, Type et) {
+  return std::max<int64_t>(1, getTargetModel(op).vectorLanes * 32 /
+                                  et.getIntOrFloatBitWidth());
 }
 
 /// Whether rows of `width` outputs in steps of `lanes` use at least half of
@@ -179,7 +183,7 @@ struct DirectConv : OpRewritePattern<Conv2DOp> {
     auto out = op.getType();
     auto fl = cast<RankedTensorType>(op.getFilter().getType());
     Type et = out.getElementType();
-    int64_t lanes = stepWidth(et);
+    int64_t lanes = stepWidth(op, et);
     int64_t n = out.getDimSize(0), f = out.getDimSize(1),
             oh = out.getDimSize(2), ow = out.getDimSize(3);
     int64_t c = fl.getDimSize(1), kh = fl.getDimSize(2), kw = fl.getDimSize(3);
@@ -191,7 +195,7 @@ struct DirectConv : OpRewritePattern<Conv2DOp> {
     Value w = op.getFilter(), bias = op.getBias();
     Value init = tensor::EmptyOp::create(rewriter, loc, out.getShape(), et);
     // Output channels per block: one accumulator each, plus the input row.
-    int64_t block = std::min<int64_t>(f, kMaxAccumulators);
+    int64_t block = std::min<int64_t>(f, maxAccumulators(op));
     scf::LoopNest nest = scf::buildLoopNest(
         rewriter, loc, {e.index(0), e.index(0)}, {e.index(n), e.index(oh)},
         {e.index(1), e.index(1)}, {init},
@@ -272,7 +276,7 @@ struct DirectFilterGrad : OpRewritePattern<Conv2DOp> {
     auto out = op.getType();
     auto gt = cast<RankedTensorType>(g.getType());
     Type et = out.getElementType();
-    int64_t lanes = stepWidth(et);
+    int64_t lanes = stepWidth(op, et);
     int64_t c = out.getDimSize(0), f = out.getDimSize(1),
             ki = out.getDimSize(2), kj = out.getDimSize(3);
     int64_t n = gt.getDimSize(0), oh = gt.getDimSize(2), ow = gt.getDimSize(3);
@@ -283,9 +287,9 @@ struct DirectFilterGrad : OpRewritePattern<Conv2DOp> {
     Value xp = e.pad(x, op.getPadding());
     // Blocks of (f, j) accumulators, balanced: JB columns of the kernel
     // row, FB output channels.
-    int64_t jb = std::min<int64_t>(kj, kMaxAccumulators);
-    int64_t fBlocks = std::max<int64_t>(1, (f * jb + kMaxAccumulators - 1) /
-                                               kMaxAccumulators);
+    int64_t budget = maxAccumulators(op);
+    int64_t jb = std::min<int64_t>(kj, budget);
+    int64_t fBlocks = std::max<int64_t>(1, (f * jb + budget - 1) / budget);
     int64_t fb = (f + fBlocks - 1) / fBlocks;
     Value init = tensor::EmptyOp::create(rewriter, loc, out.getShape(), et);
     // The last step of a row: lanes past the row end must not pair a g of

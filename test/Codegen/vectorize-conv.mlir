@@ -1,5 +1,9 @@
 // RUN: kiln-opt %s --kiln-vectorize-conv --split-input-file | FileCheck %s
 
+// The steps and accumulator blocks follow the target model; these cases
+// name an AVX-512 target (16 f32 lanes, 32 registers), as kiln-compile
+// records for this CPU.
+
 // One input channel, 5x5, padding 2 on 28x28 (LeNet's first layer): loops
 // over (n, oh) and 16 output columns per step, no im2col. Each step reads
 // the 25 shifted rows of the padded input once and FMAs each into the six
@@ -26,9 +30,11 @@
 // The ragged step: no in_bounds.
 // CHECK: vector.transfer_read %[[XP]][%[[N]], %{{.+}}, %[[OH]], %[[C16]]], %{{.+}} : tensor<2x1x32x32xf32>, vector<16xf32>
 // CHECK: vector.transfer_write %{{.+}}, %{{.+}}[%[[N]], %{{.+}}, %[[OH]], %[[C16]]] : vector<16xf32>, tensor<2x6x28x28xf32>
-func.func @conv_one_channel(%x: tensor<2x1x28x28xf32>, %w: tensor<6x1x5x5xf32>, %b: tensor<6xf32>) -> tensor<2x6x28x28xf32> {
-  %0 = kiln.conv2d %x, %w, %b {padding = array<i64: 2, 2, 2, 2>} : (tensor<2x1x28x28xf32>, tensor<6x1x5x5xf32>, tensor<6xf32>) -> tensor<2x6x28x28xf32>
-  return %0 : tensor<2x6x28x28xf32>
+module attributes {kiln.target = {vector_bits = 512 : i64, vector_registers = 32 : i64}} {
+  func.func @conv_one_channel(%x: tensor<2x1x28x28xf32>, %w: tensor<6x1x5x5xf32>, %b: tensor<6xf32>) -> tensor<2x6x28x28xf32> {
+    %0 = kiln.conv2d %x, %w, %b {padding = array<i64: 2, 2, 2, 2>} : (tensor<2x1x28x28xf32>, tensor<6x1x5x5xf32>, tensor<6xf32>) -> tensor<2x6x28x28xf32>
+    return %0 : tensor<2x6x28x28xf32>
+  }
 }
 
 // -----
@@ -60,11 +66,13 @@ func.func @conv_one_channel(%x: tensor<2x1x28x28xf32>, %w: tensor<6x1x5x5xf32>, 
 // CHECK: arith.select %[[TAIL]], %[[XT]], %{{.+}} : vector<16xi1>, vector<16xf32>
 // CHECK: %[[S:.+]] = vector.reduction <add>, %{{.+}} : vector<16xf32> into f32
 // CHECK: tensor.insert %[[S]] into %{{.+}}[%[[C]], %{{.+}}, %[[I]], %{{.+}}] : tensor<1x6x5x5xf32>
-func.func @filter_grad(%x: tensor<2x1x28x28xf32>, %g: tensor<2x6x28x28xf32>) -> tensor<1x6x5x5xf32> {
-  %xt = kiln.transpose %x {permutation = array<i64: 1, 0, 2, 3>} : tensor<2x1x28x28xf32> -> tensor<1x2x28x28xf32>
-  %gt = kiln.transpose %g {permutation = array<i64: 1, 0, 2, 3>} : tensor<2x6x28x28xf32> -> tensor<6x2x28x28xf32>
-  %r = kiln.conv2d %xt, %gt {padding = array<i64: 2, 2, 2, 2>} : (tensor<1x2x28x28xf32>, tensor<6x2x28x28xf32>) -> tensor<1x6x5x5xf32>
-  return %r : tensor<1x6x5x5xf32>
+module attributes {kiln.target = {vector_bits = 512 : i64, vector_registers = 32 : i64}} {
+  func.func @filter_grad(%x: tensor<2x1x28x28xf32>, %g: tensor<2x6x28x28xf32>) -> tensor<1x6x5x5xf32> {
+    %xt = kiln.transpose %x {permutation = array<i64: 1, 0, 2, 3>} : tensor<2x1x28x28xf32> -> tensor<1x2x28x28xf32>
+    %gt = kiln.transpose %g {permutation = array<i64: 1, 0, 2, 3>} : tensor<2x6x28x28xf32> -> tensor<6x2x28x28xf32>
+    %r = kiln.conv2d %xt, %gt {padding = array<i64: 2, 2, 2, 2>} : (tensor<1x2x28x28xf32>, tensor<6x2x28x28xf32>) -> tensor<1x6x5x5xf32>
+    return %r : tensor<1x6x5x5xf32>
+  }
 }
 
 // -----
@@ -83,9 +91,11 @@ func.func @filter_grad(%x: tensor<2x1x28x28xf32>, %g: tensor<2x6x28x28xf32>) -> 
 // CHECK-COUNT-400: vector.fma
 // CHECK: scf.yield
 // CHECK-COUNT-16: vector.transfer_write {{.+}} : vector<16xf32>, tensor<2x16x10x10xf32>
-func.func @conv_channels(%x: tensor<2x6x14x14xf32>, %w: tensor<16x6x5x5xf32>) -> tensor<2x16x10x10xf32> {
-  %0 = kiln.conv2d %x, %w : (tensor<2x6x14x14xf32>, tensor<16x6x5x5xf32>) -> tensor<2x16x10x10xf32>
-  return %0 : tensor<2x16x10x10xf32>
+module attributes {kiln.target = {vector_bits = 512 : i64, vector_registers = 32 : i64}} {
+  func.func @conv_channels(%x: tensor<2x6x14x14xf32>, %w: tensor<16x6x5x5xf32>) -> tensor<2x16x10x10xf32> {
+    %0 = kiln.conv2d %x, %w : (tensor<2x6x14x14xf32>, tensor<16x6x5x5xf32>) -> tensor<2x16x10x10xf32>
+    return %0 : tensor<2x16x10x10xf32>
+  }
 }
 
 // -----
@@ -95,9 +105,22 @@ func.func @conv_channels(%x: tensor<2x6x14x14xf32>, %w: tensor<16x6x5x5xf32>) ->
 // CHECK-LABEL: func.func @im2col_kept(
 // CHECK-COUNT-3: kiln.conv2d
 // CHECK-NOT: vector.fma
-func.func @im2col_kept(%a: tensor<2x1x11x11xf32>, %w1: tensor<6x1x5x5xf32>, %b: tensor<2x32x32x32xf32>, %w2: tensor<16x32x5x5xf32>, %c: tensor<2x1x32x32xf32>, %w3: tensor<4x1x3x3xf32>) -> (tensor<2x6x7x7xf32>, tensor<2x16x28x28xf32>, tensor<2x4x15x15xf32>) {
-  %0 = kiln.conv2d %a, %w1 : (tensor<2x1x11x11xf32>, tensor<6x1x5x5xf32>) -> tensor<2x6x7x7xf32>
-  %1 = kiln.conv2d %b, %w2 : (tensor<2x32x32x32xf32>, tensor<16x32x5x5xf32>) -> tensor<2x16x28x28xf32>
-  %2 = kiln.conv2d %c, %w3 {strides = array<i64: 2, 2>} : (tensor<2x1x32x32xf32>, tensor<4x1x3x3xf32>) -> tensor<2x4x15x15xf32>
-  return %0, %1, %2 : tensor<2x6x7x7xf32>, tensor<2x16x28x28xf32>, tensor<2x4x15x15xf32>
+module attributes {kiln.target = {vector_bits = 512 : i64, vector_registers = 32 : i64}} {
+  func.func @im2col_kept(%a: tensor<2x1x11x11xf32>, %w1: tensor<6x1x5x5xf32>, %b: tensor<2x32x32x32xf32>, %w2: tensor<16x32x5x5xf32>, %c: tensor<2x1x32x32xf32>, %w3: tensor<4x1x3x3xf32>) -> (tensor<2x6x7x7xf32>, tensor<2x16x28x28xf32>, tensor<2x4x15x15xf32>) {
+    %0 = kiln.conv2d %a, %w1 : (tensor<2x1x11x11xf32>, tensor<6x1x5x5xf32>) -> tensor<2x6x7x7xf32>
+    %1 = kiln.conv2d %b, %w2 : (tensor<2x32x32x32xf32>, tensor<16x32x5x5xf32>) -> tensor<2x16x28x28xf32>
+    %2 = kiln.conv2d %c, %w3 {strides = array<i64: 2, 2>} : (tensor<2x1x32x32xf32>, tensor<4x1x3x3xf32>) -> tensor<2x4x15x15xf32>
+    return %0, %1, %2 : tensor<2x6x7x7xf32>, tensor<2x16x28x28xf32>, tensor<2x4x15x15xf32>
+  }
+}
+
+// -----
+
+// Without a target model (kiln-opt's AVX2 defaults) the steps are 8 lanes.
+// CHECK-LABEL: func.func @conv_avx2
+// CHECK: vector.transfer_read {{.*}} {in_bounds = [true]} : tensor<2x1x32x32xf32>, vector<8xf32>
+// CHECK: vector.fma {{.*}} : vector<8xf32>
+func.func @conv_avx2(%x: tensor<2x1x28x28xf32>, %w: tensor<6x1x5x5xf32>) -> tensor<2x6x28x28xf32> {
+  %0 = kiln.conv2d %x, %w {padding = array<i64: 2, 2, 2, 2>} : (tensor<2x1x28x28xf32>, tensor<6x1x5x5xf32>) -> tensor<2x6x28x28xf32>
+  return %0 : tensor<2x6x28x28xf32>
 }
