@@ -356,6 +356,24 @@ LogicalResult Importer::importNode(const onnx::NodeProto &node, int index) {
   if (it == opTable().end())
     return emitError(loc()) << "unsupported ONNX operator '" << node.op_type()
                             << "' (opset " << opsetVersion << ")";
+  // Diagnostics of the ops made for this node (their shape rules and
+  // verifiers speak of kiln ops) start with the ONNX operator, as the
+  // importers' own do; the location names the node.
+  bool reemitting = false;
+  ScopedDiagnosticHandler prefixOpType(&context, [&](Diagnostic &diag) {
+    std::string text = diag.str();
+    if (reemitting || diag.getSeverity() != DiagnosticSeverity::Error ||
+        StringRef(text).starts_with(node.op_type() + ": "))
+      return failure(); // On to the caller's handler.
+    reemitting = true;
+    InFlightDiagnostic prefixed = emitError(diag.getLocation())
+                                  << node.op_type() << ": " << text;
+    for (Diagnostic &note : diag.getNotes())
+      prefixed.attachNote(note.getLocation()) << note.str();
+    prefixed.report();
+    reemitting = false;
+    return success();
+  });
   if (failed(it->second(*this, node)))
     return failure();
   for (int i = 0; i < node.output_size(); ++i)
@@ -503,6 +521,26 @@ OwningOpRef<ModuleOp> Importer::run() {
   if (failed(mlir::verify(*module)))
     return {};
   return module;
+}
+
+std::string describeLocation(Location loc) {
+  if (auto flc = dyn_cast<FileLineColLoc>(loc)) {
+    std::string s = flc.getFilename().str();
+    if (flc.getLine())
+      s += ":" + std::to_string(flc.getLine()) + ":" +
+           std::to_string(flc.getColumn());
+    return s;
+  }
+  if (auto name = dyn_cast<NameLoc>(loc))
+    return describeLocation(name.getChildLoc()) + ": node '" +
+           name.getName().str() + "'";
+  if (auto fused = dyn_cast<FusedLoc>(loc))
+    if (!fused.getLocations().empty())
+      return describeLocation(fused.getLocations().front());
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << loc;
+  return s;
 }
 
 //===----------------------------------------------------------------------===//
