@@ -57,6 +57,42 @@ int64_t lastUse(Value value, Block &block,
   return last;
 }
 
+/// A reshape of an arena buffer (a chain of collapse_shape/expand_shape with
+/// an identity layout at the end) is the same bytes: a view of the arena at
+/// the buffer's offset. A reshape that regroups dims (28x16x16 -> 112x64)
+/// bufferizes as collapse-then-expand, and masked vector transfers through
+/// such a chain make the later memref alias folding slow (minutes for the
+/// attention's output projection of an ONNX Transformer).
+void foldReshapesOfViews(func::FuncOp func, Value arena) {
+  SmallVector<Operation *> reshapes;
+  func.walk([&](Operation *op) {
+    if (isa<memref::ExpandShapeOp, memref::CollapseShapeOp>(op))
+      reshapes.push_back(op);
+  });
+  for (Operation *op : reshapes) {
+    auto type = cast<MemRefType>(op->getResult(0).getType());
+    if (!type.getLayout().isIdentity() || !type.hasStaticShape())
+      continue;
+    Value source = op->getOperand(0);
+    while (Operation *def = source.getDefiningOp()) {
+      if (!isa<memref::ExpandShapeOp, memref::CollapseShapeOp>(def))
+        break;
+      source = def->getOperand(0);
+    }
+    auto view = source.getDefiningOp<memref::ViewOp>();
+    if (!view || view.getSource() != arena || !view.getSizes().empty() ||
+        !view.getType().getLayout().isIdentity())
+      continue;
+    OpBuilder b(op);
+    Value replacement = memref::ViewOp::create(
+        b, op->getLoc(), type, arena, view.getByteShift(), ValueRange{});
+    op->getResult(0).replaceAllUsesWith(replacement);
+  }
+  for (Operation *op : llvm::reverse(reshapes))
+    if (op->use_empty())
+      op->erase();
+}
+
 LogicalResult planFunction(func::FuncOp func) {
   if (func.isExternal())
     return success();
@@ -132,6 +168,7 @@ LogicalResult planFunction(func::FuncOp func) {
     buf.alloc.replaceAllUsesWith(view);
     buf.alloc.erase();
   }
+  foldReshapesOfViews(func, arena);
   func->setAttr("kiln.arena_size",
                 IntegerAttr::get(IntegerType::get(ctx, 64), arenaSize));
   return success();

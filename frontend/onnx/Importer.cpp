@@ -207,67 +207,6 @@ FailureOr<Value> Importer::cast(Value x, Type elementType) {
   return make<CastOp>({x}, {}, typeOf(x).clone(elementType));
 }
 
-/// Host-side folds of the integer ops that shape computations use (gather
-/// and concat of small constant tensors); kiln's own folders cover the rest.
-DenseElementsAttr Importer::foldSmallIntegerOp(Operation *op) {
-  auto constantOperand = [&](unsigned i) -> DenseElementsAttr {
-    DenseElementsAttr attr;
-    if (!matchPattern(op->getOperand(i), m_Constant(&attr)) ||
-        !isa<IntegerType>(attr.getElementType()) ||
-        attr.getNumElements() > 4096)
-      return {};
-    return attr;
-  };
-  if (op->getNumResults() != 1)
-    return {};
-  auto resultType = dyn_cast<RankedTensorType>(op->getResult(0).getType());
-  if (!resultType || !isa<IntegerType>(resultType.getElementType()) ||
-      resultType.getNumElements() > 4096)
-    return {};
-  if (auto gather = dyn_cast<GatherOp>(op)) {
-    DenseElementsAttr data = constantOperand(0), indices = constantOperand(1);
-    if (!data || !indices)
-      return {};
-    auto dataType = llvm::cast<RankedTensorType>(data.getType());
-    int64_t axis = gather.getAxis(), dim = dataType.getDimSize(axis);
-    int64_t outer = numElements(dataType.getShape().take_front(axis));
-    int64_t inner = numElements(dataType.getShape().drop_front(axis + 1));
-    SmallVector<APInt> in(data.getValues<APInt>()), out;
-    SmallVector<APInt> idx(indices.getValues<APInt>());
-    for (int64_t o = 0; o < outer; ++o)
-      for (const APInt &iv : idx) {
-        int64_t k = iv.getSExtValue();
-        if (k < 0)
-          k += dim;
-        if (k < 0 || k >= dim)
-          return {}; // Out of range: left to the op.
-        for (int64_t j = 0; j < inner; ++j)
-          out.push_back(in[(o * dim + k) * inner + j]);
-      }
-    return DenseElementsAttr::get(resultType, out);
-  }
-  if (auto concat = dyn_cast<ConcatOp>(op)) {
-    int64_t axis = concat.getAxis();
-    int64_t outer = numElements(resultType.getShape().take_front(axis));
-    SmallVector<SmallVector<APInt>> parts;
-    SmallVector<int64_t> chunk;
-    for (unsigned i = 0; i < op->getNumOperands(); ++i) {
-      DenseElementsAttr part = constantOperand(i);
-      if (!part)
-        return {};
-      parts.emplace_back(part.getValues<APInt>());
-      chunk.push_back(outer ? part.getNumElements() / outer : 0);
-    }
-    SmallVector<APInt> out;
-    for (int64_t o = 0; o < outer; ++o)
-      for (size_t p = 0; p < parts.size(); ++p)
-        for (int64_t j = 0; j < chunk[p]; ++j)
-          out.push_back(parts[p][o * chunk[p] + j]);
-    return DenseElementsAttr::get(resultType, out);
-  }
-  return {};
-}
-
 FailureOr<SmallVector<Value>>
 Importer::makeAll(StringRef name, ValueRange operands,
                   ArrayRef<NamedAttribute> attributes, unsigned numResults,
@@ -317,7 +256,7 @@ Importer::makeAll(StringRef name, ValueRange operands,
       if (value && value.getType() == results[i].getType())
         results[i] = constant(value);
     }
-  } else if (DenseElementsAttr value = foldSmallIntegerOp(op)) {
+  } else if (DenseElementsAttr value = foldKnownIntegers(op)) {
     results[0] = constant(value);
   }
   if (op->use_empty() &&
@@ -417,6 +356,24 @@ LogicalResult Importer::importNode(const onnx::NodeProto &node, int index) {
   if (it == opTable().end())
     return emitError(loc()) << "unsupported ONNX operator '" << node.op_type()
                             << "' (opset " << opsetVersion << ")";
+  // Diagnostics of the ops made for this node (their shape rules and
+  // verifiers speak of kiln ops) start with the ONNX operator, as the
+  // importers' own do; the location names the node.
+  bool reemitting = false;
+  ScopedDiagnosticHandler prefixOpType(&context, [&](Diagnostic &diag) {
+    std::string text = diag.str();
+    if (reemitting || diag.getSeverity() != DiagnosticSeverity::Error ||
+        StringRef(text).starts_with(node.op_type() + ": "))
+      return failure(); // On to the caller's handler.
+    reemitting = true;
+    InFlightDiagnostic prefixed = emitError(diag.getLocation())
+                                  << node.op_type() << ": " << text;
+    for (Diagnostic &note : diag.getNotes())
+      prefixed.attachNote(note.getLocation()) << note.str();
+    prefixed.report();
+    reemitting = false;
+    return success();
+  });
   if (failed(it->second(*this, node)))
     return failure();
   for (int i = 0; i < node.output_size(); ++i)
@@ -424,6 +381,24 @@ LogicalResult Importer::importNode(const onnx::NodeProto &node, int index) {
       return error() << "output " << i << " ('" << node.output(i)
                      << "') is not supported by kiln's importer";
   return success();
+}
+
+/// How a training build starts a parameter the file initializes: the
+/// trainer draws random weights itself (Glorot for matrices, zeros for
+/// vectors), but a constant initialization, such as LayerNorm's scale of
+/// ones or a zero bias, is part of the model and is kept ("ones", "zeros").
+/// Empty: the trainer's default.
+static StringRef initializerKind(DenseElementsAttr value) {
+  if (value.empty())
+    return "";
+  auto values = value.getValues<APFloat>();
+  double first = (*values.begin()).convertToDouble();
+  if ((first != 0.0 && first != 1.0) ||
+      llvm::any_of(values, [&](const APFloat &x) {
+        return x.convertToDouble() != first;
+      }))
+    return "";
+  return first == 0.0 ? "zeros" : "ones";
 }
 
 OwningOpRef<ModuleOp> Importer::run() {
@@ -478,10 +453,12 @@ OwningOpRef<ModuleOp> Importer::run() {
   auto isParameter = [&](DenseElementsAttr value) {
     return options.trainable && isa<FloatType>(value.getElementType());
   };
+  SmallVector<DenseElementsAttr> paramValues;
   for (auto [t, value] : llvm::zip(graph.initializer(), initValues))
     if (isParameter(value)) {
       argTypes.push_back(value.getType());
       argNames.push_back(t.name());
+      paramValues.push_back(value);
     }
 
   auto funcType = builder.getFunctionType(argTypes, {});
@@ -492,11 +469,15 @@ OwningOpRef<ModuleOp> Importer::run() {
     values[name] = entry->getArgument(i);
     func.setArgAttr(i, KilnDialect::getNameAttrName(),
                     builder.getStringAttr(name));
-    if (i >= numInputs)
+    if (i >= numInputs) {
       func.setArgAttr(i, KilnDialect::getTrainableAttrName(),
                       builder.getUnitAttr());
-    else if (auto given = options.inputValues.find(i);
-             given != options.inputValues.end())
+      if (StringRef init = initializerKind(paramValues[i - numInputs]);
+          !init.empty())
+        func.setArgAttr(i, KilnDialect::getInitAttrName(),
+                        builder.getStringAttr(init));
+    } else if (auto given = options.inputValues.find(i);
+               given != options.inputValues.end())
       argValues[entry->getArgument(i)] = given->second;
   }
   for (auto [t, value] : llvm::zip(graph.initializer(), initValues))
@@ -540,6 +521,26 @@ OwningOpRef<ModuleOp> Importer::run() {
   if (failed(mlir::verify(*module)))
     return {};
   return module;
+}
+
+std::string describeLocation(Location loc) {
+  if (auto flc = dyn_cast<FileLineColLoc>(loc)) {
+    std::string s = flc.getFilename().str();
+    if (flc.getLine())
+      s += ":" + std::to_string(flc.getLine()) + ":" +
+           std::to_string(flc.getColumn());
+    return s;
+  }
+  if (auto name = dyn_cast<NameLoc>(loc))
+    return describeLocation(name.getChildLoc()) + ": node '" +
+           name.getName().str() + "'";
+  if (auto fused = dyn_cast<FusedLoc>(loc))
+    if (!fused.getLocations().empty())
+      return describeLocation(fused.getLocations().front());
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << loc;
+  return s;
 }
 
 //===----------------------------------------------------------------------===//

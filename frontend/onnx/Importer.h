@@ -50,6 +50,11 @@ void registerNormOps(OpTable &table);
 void registerLossOps(OpTable &table);
 void registerCompositeOps(OpTable &table);
 
+/// Evaluates an op on small integer constants at import time (the shape
+/// arithmetic of Shape -> Gather -> Add/Div/Mul/Concat/... chains); null when
+/// it cannot (Fold.cpp).
+mlir::DenseElementsAttr foldKnownIntegers(mlir::Operation *op);
+
 /// The MLIR element type of an ONNX TensorProto data type; null when kiln
 /// has none (strings, unsigned and complex types).
 mlir::Type elementTypeOf(mlir::MLIRContext *ctx, int dataType);
@@ -158,7 +163,6 @@ private:
   mlir::LogicalResult importNode(const onnx::NodeProto &node, int index);
   mlir::FailureOr<mlir::RankedTensorType>
   inputType(const onnx::ValueInfoProto &info);
-  mlir::DenseElementsAttr foldSmallIntegerOp(mlir::Operation *op);
 
   mlir::MLIRContext &context;
   const onnx::ModelProto &model;

@@ -85,6 +85,11 @@ bool exportInitializers(llvm::StringRef inputPath, llvm::StringRef outputPath,
                         const std::map<std::string, ExportedTensor> &values,
                         std::string &error);
 
+/// A location of an imported model as text, "FILE: node 'NAME'" (ONNX files
+/// have no lines; the importer locates ops at their node): what the tools
+/// print before "error:".
+std::string describeLocation(mlir::Location loc);
+
 } // namespace kiln::onnx_import
 
 #endif // KILN_FRONTEND_ONNX_ONNXIMPORT_H

@@ -22,6 +22,12 @@ extern "C" kiln_status kiln_init_fans(const kiln_tensor *t, int64_t *fanIn,
     *fanIn = s[0];
     *fanOut = s[1];
     break;
+  case 3:
+    // A stack of s[0] matrices [out, in]: ONNX's RNN/LSTM/GRU weights W
+    // [directions, gates * hidden, input] and R [.., .., hidden].
+    *fanIn = s[2];
+    *fanOut = s[1];
+    break;
   case 4:
     *fanIn = s[1] * s[2] * s[3];
     *fanOut = s[0] * s[2] * s[3];

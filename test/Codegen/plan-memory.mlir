@@ -72,9 +72,10 @@ func.func @overlapping_sizes(%x: memref<3xf32>, %m: memref<10xi1>, %out: memref<
 // CHECK-SAME: kiln.arena_size = 512
 // CHECK: %[[OA:.+]] = arith.constant 0 : index
 // CHECK-NEXT: %[[A:.+]] = memref.view %[[ARENA]][%[[OA]]][] : memref<512xi8> to memref<4x16xf32>
-// CHECK-NEXT: memref.collapse_shape %[[A]]
+// CHECK-NEXT: %[[S:.+]] = memref.view %[[ARENA]][%[[OA]]][] : memref<512xi8> to memref<64xf32>
 // CHECK-NEXT: %[[OB:.+]] = arith.constant 256 : index
-// CHECK-NEXT: memref.view %[[ARENA]][%[[OB]]][] : memref<512xi8> to memref<64xf32>
+// CHECK-NEXT: %[[B:.+]] = memref.view %[[ARENA]][%[[OB]]][] : memref<512xi8> to memref<64xf32>
+// CHECK: memref.copy %[[B]], %[[S]]
 func.func @use_through_view(%x: memref<64xf32>, %out: memref<64xf32>) {
   %a = memref.alloc() : memref<4x16xf32>
   %s = memref.collapse_shape %a [[0, 1]] : memref<4x16xf32> into memref<64xf32>
@@ -82,6 +83,26 @@ func.func @use_through_view(%x: memref<64xf32>, %out: memref<64xf32>) {
   memref.copy %x, %b : memref<64xf32> to memref<64xf32>
   memref.copy %b, %s : memref<64xf32> to memref<64xf32>
   memref.copy %s, %out : memref<64xf32> to memref<64xf32>
+  return
+}
+
+// -----
+
+// A reshape that regroups dims bufferizes as collapse_shape then
+// expand_shape; of an arena buffer it is one view of the same bytes.
+// CHECK-LABEL: func.func @regrouping_reshape(
+// CHECK-SAME: %[[ARENA:[^:]+]]: memref<3072xi8>)
+// CHECK: %[[O:.+]] = arith.constant 0 : index
+// CHECK: %[[R:.+]] = memref.view %[[ARENA]][%[[O]]][] : memref<3072xi8> to memref<12x64xf32>
+// CHECK-NOT: memref.collapse_shape
+// CHECK-NOT: memref.expand_shape
+// CHECK: memref.copy %[[R]], %{{.+}} : memref<12x64xf32> to memref<12x64xf32>
+func.func @regrouping_reshape(%x: memref<3x16x16xf32>, %out: memref<12x64xf32>) {
+  %a = memref.alloc() : memref<3x16x16xf32>
+  memref.copy %x, %a : memref<3x16x16xf32> to memref<3x16x16xf32>
+  %c = memref.collapse_shape %a [[0, 1, 2]] : memref<3x16x16xf32> into memref<768xf32>
+  %e = memref.expand_shape %c [[0, 1]] output_shape [12, 64] : memref<768xf32> into memref<12x64xf32>
+  memref.copy %e, %out : memref<12x64xf32> to memref<12x64xf32>
   return
 }
 

@@ -45,9 +45,14 @@ TEST(InitTest, Fans) {
   ASSERT_EQ(kiln_init_fans(&conv.t, &in, &out), KILN_OK);
   EXPECT_EQ(in, 6 * 25);
   EXPECT_EQ(out, 16 * 25);
-  Param rank3({2, 3, 4});
-  EXPECT_EQ(kiln_init_fans(&rank3.t, &in, &out), KILN_ERROR_UNSUPPORTED);
-  EXPECT_NE(std::string(kiln_last_error()).find("rank-3"), std::string::npos);
+  // ONNX's recurrent weights: [directions, gates * hidden, input].
+  Param lstm({1, 512, 28});
+  ASSERT_EQ(kiln_init_fans(&lstm.t, &in, &out), KILN_OK);
+  EXPECT_EQ(in, 28);
+  EXPECT_EQ(out, 512);
+  Param rank5({2, 3, 4, 5, 6});
+  EXPECT_EQ(kiln_init_fans(&rank5.t, &in, &out), KILN_ERROR_UNSUPPORTED);
+  EXPECT_NE(std::string(kiln_last_error()).find("rank-5"), std::string::npos);
 }
 
 TEST(InitTest, ZerosAndOnes) {

@@ -14,6 +14,7 @@
 #include "frontend/onnx/OnnxImport.h"
 #include "tools/ToolOptions.h"
 
+#include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Support/FileUtilities.h"
@@ -24,6 +25,7 @@
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/raw_ostream.h"
+#include <optional>
 #include <set>
 
 using namespace mlir;
@@ -163,7 +165,23 @@ int main(int argc, char **argv) {
   sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
   SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
   OwningOpRef<ModuleOp> module;
+  // Ops of an ONNX model are located at their node ("FILE: node 'NAME'"),
+  // which the source manager's handler would print as FILE:0:0.
+  std::optional<ScopedDiagnosticHandler> onnxDiagnostics;
   if (llvm::StringRef(inputFile).ends_with(".onnx")) {
+    onnxDiagnostics.emplace(&context, [](Diagnostic &diag) {
+      auto print = [](Diagnostic &d, llvm::StringRef kind) {
+        llvm::errs() << kiln::onnx_import::describeLocation(d.getLocation())
+                     << ": " << kind << ": " << d.str() << "\n";
+      };
+      print(diag, diag.getSeverity() == DiagnosticSeverity::Error ? "error"
+                  : diag.getSeverity() == DiagnosticSeverity::Warning
+                      ? "warning"
+                      : "note");
+      for (Diagnostic &note : diag.getNotes())
+        print(note, "note");
+      return success();
+    });
     // Initializers become parameters when training, constants otherwise.
     kiln::onnx_import::ImportOptions importOptions;
     importOptions.trainable = train;

@@ -85,28 +85,6 @@ int fail(const llvm::Twine &message) {
   return 1;
 }
 
-/// Diagnostics of imported models print as "FILE: node 'NAME': error: ..."
-/// (ONNX files have no lines; the importer locates ops at their node).
-std::string locationText(Location loc) {
-  if (auto flc = dyn_cast<FileLineColLoc>(loc)) {
-    std::string s = flc.getFilename().str();
-    if (flc.getLine())
-      s += ":" + std::to_string(flc.getLine()) + ":" +
-           std::to_string(flc.getColumn());
-    return s;
-  }
-  if (auto name = dyn_cast<NameLoc>(loc))
-    return locationText(name.getChildLoc()) + ": node '" +
-           name.getName().str() + "'";
-  if (auto fused = dyn_cast<FusedLoc>(loc))
-    if (!fused.getLocations().empty())
-      return locationText(fused.getLocations().front());
-  std::string s;
-  llvm::raw_string_ostream os(s);
-  os << loc;
-  return s;
-}
-
 /// A temporary file removed when it goes out of scope.
 struct TempFile {
   std::string path;
@@ -249,7 +227,8 @@ int main(int argc, char **argv) {
       return fail("--input-shape and --dump-intermediates need an ONNX model");
   } else {
     ScopedDiagnosticHandler handler(&context, [](Diagnostic &diag) {
-      llvm::errs() << locationText(diag.getLocation()) << ": "
+      llvm::errs() << kiln::onnx_import::describeLocation(diag.getLocation())
+                   << ": "
                    << (diag.getSeverity() == DiagnosticSeverity::Error
                            ? "error: "
                            : "note: ")
@@ -293,7 +272,7 @@ int main(int argc, char **argv) {
     ScopedDiagnosticHandler handler(&context, [](Diagnostic &diag) {
       if (diag.getSeverity() != DiagnosticSeverity::Error)
         return success();
-      llvm::errs() << locationText(diag.getLocation())
+      llvm::errs() << kiln::onnx_import::describeLocation(diag.getLocation())
                    << ": error: " << diag.str() << "\n";
       return success();
     });

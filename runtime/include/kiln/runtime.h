@@ -192,7 +192,8 @@ kiln_status kiln_init_kind_from_name(const char *name, kiln_init_kind *kind);
 
 /* Fan-in and fan-out of a parameter from its shape, for kiln's layouts: a
  * dense weight is [in, out] (x @ W), a convolution filter [F, C, KH, KW]
- * (fan_in = C*KH*KW, fan_out = F*KH*KW), a vector [n] has n for both. */
+ * (fan_in = C*KH*KW, fan_out = F*KH*KW), a vector [n] has n for both, and
+ * a rank-3 [D, out, in] is a stack of matrices (ONNX's recurrent weights). */
 kiln_status kiln_init_fans(const kiln_tensor *t, int64_t *fan_in,
                            int64_t *fan_out);
 
