@@ -95,6 +95,9 @@ def KilnPlanMemory : Pass<"kiln-plan-memory", "mlir::ModuleOp"> {
     do not overlap share bytes; offsets are 64-byte aligned. N is stored in
     the function's `kiln.arena_size` attribute, and the generated entry point
     allocates nothing per call. A dynamically shaped allocation is an error.
+    A `func.call` of a function with a body passes it a view of the
+    caller's arena, live for the call only (callees are planned first;
+    recursion is an error).
   }];
   let dependentDialects = ["mlir::memref::MemRefDialect",
                            "mlir::arith::ArithDialect"];
