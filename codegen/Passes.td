@@ -103,6 +103,20 @@ def KilnPlanMemory : Pass<"kiln-plan-memory", "mlir::ModuleOp"> {
                            "mlir::arith::ArithDialect"];
 }
 
+def KilnOutlineParallel : Pass<"kiln-outline-parallel", "mlir::ModuleOp"> {
+  let summary = "Move each omp.parallel of an llvm.func into a function of its own";
+  let description = [{
+    On the LLVM dialect, before translation: replaces each outermost
+    `omp.parallel` with an `llvm.call` of a new internal `llvm.func`
+    (`<host>_par`, renamed when taken) that holds the region and takes the
+    values it uses from above as arguments; operand-free pure ops
+    (constants, addresses of globals) are cloned instead. LLVM's OpenMP
+    outlining builds an analysis of the whole host function per region, so
+    a step with hundreds of parallel loops translated in quadratic time.
+  }];
+  let dependentDialects = ["mlir::LLVM::LLVMDialect"];
+}
+
 def KilnLowerCopies : Pass<"kiln-lower-copies"> {
   let summary = "Turn strided memref.copy into linalg.copy";
   let description = [{
