@@ -115,9 +115,26 @@ def KilnPlanMemory : Pass<"kiln-plan-memory", "mlir::ModuleOp"> {
     do not overlap share bytes; offsets are 64-byte aligned. N is stored in
     the function's `kiln.arena_size` attribute, and the generated entry point
     allocates nothing per call. A dynamically shaped allocation is an error.
+    A `func.call` of a function with a body passes it a view of the
+    caller's arena, live for the call only (callees are planned first;
+    recursion is an error).
   }];
   let dependentDialects = ["mlir::memref::MemRefDialect",
                            "mlir::arith::ArithDialect"];
+}
+
+def KilnOutlineParallel : Pass<"kiln-outline-parallel", "mlir::ModuleOp"> {
+  let summary = "Move each omp.parallel of an llvm.func into a function of its own";
+  let description = [{
+    On the LLVM dialect, before translation: replaces each outermost
+    `omp.parallel` with an `llvm.call` of a new internal `llvm.func`
+    (`<host>_par`, renamed when taken) that holds the region and takes the
+    values it uses from above as arguments; operand-free pure ops
+    (constants, addresses of globals) are cloned instead. LLVM's OpenMP
+    outlining builds an analysis of the whole host function per region, so
+    a step with hundreds of parallel loops translated in quadratic time.
+  }];
+  let dependentDialects = ["mlir::LLVM::LLVMDialect"];
 }
 
 def KilnLowerCopies : Pass<"kiln-lower-copies"> {

@@ -396,6 +396,8 @@ void buildPipeline(OpPassManager &pm, const CompileOptions &opts) {
   pm.addPass(createUBToLLVMConversionPass());
   pm.addPass(createConvertOpenMPToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
+  // Small host functions for LLVM's OpenMP outlining (linear, not quadratic).
+  pm.addPass(createKilnOutlineParallel());
   pm.addPass(createCanonicalizerPass());
 }
 

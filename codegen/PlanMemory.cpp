@@ -12,6 +12,7 @@
 #include "codegen/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/SymbolTable.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
 
 namespace kiln {
@@ -25,8 +26,11 @@ namespace {
 
 constexpr int64_t kAlignment = 64;
 
+/// A block of the arena: a buffer (`alloc`), or the arena of a function
+/// that `call` calls, which lives for that call only.
 struct Buffer {
   memref::AllocOp alloc;
+  func::CallOp call;
   int64_t size, begin, end, offset = -1;
 };
 
@@ -93,9 +97,10 @@ void foldReshapesOfViews(func::FuncOp func, Value arena) {
       op->erase();
 }
 
-LogicalResult planFunction(func::FuncOp func) {
-  if (func.isExternal())
-    return success();
+/// Plans `func`, whose callees in the module were planned before (their
+/// arena sizes are in `arenaSizes`).
+LogicalResult planFunction(func::FuncOp func, SymbolTable &symbols,
+                           const DenseMap<func::FuncOp, int64_t> &arenaSizes) {
   Block &block = func.getBody().front();
   DenseMap<Operation *, int64_t> order;
   for (auto [i, op] : llvm::enumerate(block))
@@ -115,12 +120,27 @@ LogicalResult planFunction(func::FuncOp func) {
                       "the arena (hoist it first)");
       return WalkResult::interrupt();
     }
-    buffers.push_back(
-        {alloc, byteSize(type), order[alloc], lastUse(alloc, block, order)});
+    buffers.push_back({alloc,
+                       {},
+                       byteSize(type),
+                       order[alloc],
+                       lastUse(alloc, block, order)});
     return WalkResult::advance();
   });
   if (walk.wasInterrupted())
     return failure();
+  func.walk([&](func::CallOp call) {
+    auto callee = symbols.lookup<func::FuncOp>(call.getCallee());
+    if (!callee || callee.isExternal())
+      return;
+    int64_t at = order.lookup(block.findAncestorOpInBlock(*call));
+    buffers.push_back({{},
+                       call,
+                       static_cast<int64_t>(llvm::alignTo(
+                           arenaSizes.lookup(callee), kAlignment)),
+                       at,
+                       at});
+  });
 
   // First fit, largest buffers first.
   SmallVector<Buffer *> bySize;
@@ -156,6 +176,20 @@ LogicalResult planFunction(func::FuncOp func) {
     return failure();
   Value arena = func.getArgument(index);
   for (Buffer &buf : buffers) {
+    if (buf.call) {
+      // The callee's arena is the last argument it took.
+      OpBuilder b(buf.call);
+      Location loc = buf.call.getLoc();
+      Value offset = arith::ConstantIndexOp::create(b, loc, buf.offset);
+      auto type =
+          MemRefType::get({arenaSizes.lookup(symbols.lookup<func::FuncOp>(
+                              buf.call.getCallee()))},
+                          IntegerType::get(func.getContext(), 8));
+      Value view =
+          memref::ViewOp::create(b, loc, type, arena, offset, ValueRange{});
+      buf.call->insertOperands(buf.call->getNumOperands(), view);
+      continue;
+    }
     OpBuilder b(buf.alloc);
     Value offset =
         arith::ConstantIndexOp::create(b, buf.alloc.getLoc(), buf.offset);
@@ -176,9 +210,37 @@ LogicalResult planFunction(func::FuncOp func) {
 
 struct PlanMemoryPass : kiln::impl::KilnPlanMemoryBase<PlanMemoryPass> {
   void runOnOperation() override {
-    for (auto func : getOperation().getOps<func::FuncOp>())
-      if (failed(planFunction(func)))
+    ModuleOp module = getOperation();
+    SymbolTable symbols(module);
+    // Callees first: a call passes the callee a block of the caller's
+    // arena, so the callee's arena size must be known.
+    DenseMap<func::FuncOp, int64_t> arenaSizes;
+    SmallVector<func::FuncOp> pending;
+    for (auto func : module.getOps<func::FuncOp>())
+      if (!func.isExternal())
+        pending.push_back(func);
+    while (!pending.empty()) {
+      auto ready = llvm::find_if(pending, [&](func::FuncOp func) {
+        WalkResult calls = func.walk([&](func::CallOp call) {
+          auto callee = symbols.lookup<func::FuncOp>(call.getCallee());
+          return callee && !callee.isExternal() && !arenaSizes.count(callee)
+                     ? WalkResult::interrupt()
+                     : WalkResult::advance();
+        });
+        return !calls.wasInterrupted();
+      });
+      if (ready == pending.end()) {
+        pending.front().emitError(
+            "kiln-plan-memory: recursive calls have no arena plan");
         return signalPassFailure();
+      }
+      func::FuncOp func = *ready;
+      pending.erase(ready);
+      if (failed(planFunction(func, symbols, arenaSizes)))
+        return signalPassFailure();
+      arenaSizes[func] =
+          func->getAttrOfType<IntegerAttr>("kiln.arena_size").getInt();
+    }
   }
 };
 

@@ -49,10 +49,12 @@ constexpr StringLiteral kSkip = "kiln.schedule_skip";
 /// batch. The tiling lines naming pA (pB) are dropped when A's (B's) pack
 /// was folded away.
 const char *kStageAPack2D = R"mlir(
-  // 1. pack: A -> [M/mr][K][mr][1], B -> [N/nr][K][nr][1],
-  //    C -> [M/mr][N/nr][mr][nr] (mmt4d layout, zero padded)
+  // 1. pack: A -> [M/mr][K][mr], B -> [N/nr][K][nr],
+  //    C -> [M/mr][N/nr][mr][nr] (mmt4d layout without the unit k tile,
+  //    zero padded): K is not packed, so a pack step's vector has no unit
+  //    dim and lowers to one store per k-row instead of one per element
   %mm = transform.structured.match ops{["linalg.matmul"]} attributes{kiln.schedule_target} in %root : (!transform.any_op) -> !transform.any_op
-  %p = transform.structured.pack %mm packed_sizes = [$mr, $nr, 1] : (!transform.any_op) -> (!transform.op<"linalg.generic">)
+  %p = transform.structured.pack %mm packed_sizes = [$mr, $nr, 0] : (!transform.any_op) -> (!transform.op<"linalg.generic">)
   %pb = transform.get_producer_of_operand %p[1] : (!transform.op<"linalg.generic">) -> (!transform.op<"linalg.pack">)
   %g, %pkb, %e = transform.structured.pack_transpose %pb with_compute_op(%p) outer_perm = [1, 0] : (!transform.op<"linalg.pack">, !transform.op<"linalg.generic">) -> (!transform.op<"linalg.generic">, !transform.op<"linalg.pack">, !transform.any_op)
   transform.apply_patterns to %root {
@@ -80,8 +82,8 @@ const char *kStageATile2D = R"mlir(
   %tpA, %lpA:2 = transform.structured.tile_using_for %fpA tile_sizes [1, 8] : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op)
   %fpB, %fB = transform.structured.tile_using_forall %pB tile_sizes [$fn1] : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
   %tpB, %lpB:2 = transform.structured.tile_using_for %fpB tile_sizes [1, 8] : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op)
-  transform.structured.vectorize %tpA vector_sizes [1, 8, $mr, 1] : !transform.any_op
-  transform.structured.vectorize %tpB vector_sizes [1, 8, $nr, 1] : !transform.any_op
+  transform.structured.vectorize %tpA vector_sizes [1, 8, $mr] : !transform.any_op
+  transform.structured.vectorize %tpB vector_sizes [1, 8, $nr] : !transform.any_op
 )mlir";
 
 /// Step 4 of the 2-D form without an epilogue.
@@ -115,10 +117,10 @@ const char *kStageAEpilogue2D = R"mlir(
 /// products are small: 28x28 by 16 per head) and each product only where
 /// the batch is too short to give every thread work.
 const char *kStageAPackBatch = R"mlir(
-  // 1. pack: A -> [B][M/mr][K][mr][1], B -> [B][N/nr][K][nr][1],
+  // 1. pack: A -> [B][M/mr][K][mr], B -> [B][N/nr][K][nr],
   //    C -> [B][M/mr][N/nr][mr][nr]
   %mm = transform.structured.match ops{["linalg.batch_matmul"]} attributes{kiln.schedule_target} in %root : (!transform.any_op) -> !transform.any_op
-  %p = transform.structured.pack %mm packed_sizes = [0, $mr, $nr, 1] : (!transform.any_op) -> (!transform.op<"linalg.generic">)
+  %p = transform.structured.pack %mm packed_sizes = [0, $mr, $nr, 0] : (!transform.any_op) -> (!transform.op<"linalg.generic">)
   %pb = transform.get_producer_of_operand %p[1] : (!transform.op<"linalg.generic">) -> (!transform.op<"linalg.pack">)
   %g, %pkb, %e = transform.structured.pack_transpose %pb with_compute_op(%p) outer_perm = [0, 2, 1] : (!transform.op<"linalg.pack">, !transform.op<"linalg.generic">) -> (!transform.op<"linalg.generic">, !transform.op<"linalg.pack">, !transform.any_op)
   transform.apply_patterns to %root {
@@ -145,8 +147,8 @@ const char *kStageATileBatch = R"mlir(
   %tpA, %lpA:3 = transform.structured.tile_using_for %fpA tile_sizes [1, 1, 8] : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op, !transform.any_op)
   %fpB, %fB = transform.structured.tile_using_forall %pB tile_sizes [$fb, $fn1] : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
   %tpB, %lpB:3 = transform.structured.tile_using_for %fpB tile_sizes [1, 1, 8] : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op, !transform.any_op)
-  transform.structured.vectorize %tpA vector_sizes [1, 1, 8, $mr, 1] : !transform.any_op
-  transform.structured.vectorize %tpB vector_sizes [1, 1, 8, $nr, 1] : !transform.any_op
+  transform.structured.vectorize %tpA vector_sizes [1, 1, 8, $mr] : !transform.any_op
+  transform.structured.vectorize %tpB vector_sizes [1, 1, 8, $nr] : !transform.any_op
 )mlir";
 
 /// Step 4 of the batched form.

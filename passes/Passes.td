@@ -77,7 +77,8 @@ def KilnBuildTrainStep : Pass<"kiln-build-train-step", "mlir::ModuleOp"> {
     buffers becomes `kiln.batch_norm_training`, and the buffers get
     (1 - m) * old + m * batch statistic (the variance unbiased), m the op's
     `kiln.momentum` (0.1 without one), as PyTorch's running statistics;
-    eval_step reads them as they are.
+    eval_step reads them as they are: it calls @model (which stays as it
+    is) rather than holding a second copy of the forward pass.
 
     The loss is `loss`(logits, y) with mean reduction; y is integer labels
     (logits' shape without dim 1) for softmax_cross_entropy and nll, and

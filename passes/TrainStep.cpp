@@ -1,10 +1,12 @@
 //===- TrainStep.cpp - kiln-build-train-step ------------------------------===//
 //
-// Builds @train_step and @eval_step around a forward function @model. Both
-// inline the model's body (a func.call has no gradient, and codegen wants
-// one function per entry point), apply the loss, and train_step then reuses
-// the kiln-autodiff core for the gradients and passes/Optimizers for the
-// update. See the pass description in Passes.td for the layout.
+// Builds @train_step and @eval_step around a forward function @model.
+// train_step inlines the model's body (a func.call has no gradient, and
+// training switches dropout and batch norm) and eval_step calls the model
+// (one compiled copy of the inference forward pass); both apply the loss,
+// and train_step then reuses the kiln-autodiff core for the gradients and
+// passes/Optimizers for the update. See the pass description in Passes.td
+// for the layout.
 //
 //===----------------------------------------------------------------------===//
 
@@ -66,7 +68,8 @@ constexpr double defaultMomentum = 0.1;
 /// kiln.batch_norm_inference whose statistics are buffers normalizes with
 /// the batch's statistics instead, its buffers' new values (PyTorch's
 /// update with the op's kiln.momentum) going to `bufferUpdates` (null where
-/// a buffer is not updated). eval_step keeps the model's inference ops.
+/// a buffer is not updated). Without `step` the model's ops are cloned as
+/// they are.
 Value inlineModel(KilnBuilder &b, const ModelInfo &m, ValueRange params,
                   ValueRange buffers, Value x, Value step = {},
                   SmallVectorImpl<Value> *bufferUpdates = nullptr) {
@@ -354,9 +357,16 @@ struct BuildTrainStepPass
       KilnBuilder b(m.func.getLoc(), ctx);
       b.setInsertionPointToStart(&eval.getBody().front());
       ValueRange a = eval.getArguments();
-      Value logits = inlineModel(b, m, a.take_front(numParams),
-                                 a.slice(numParams, numBuffers),
-                                 a[numParams + numBuffers]);
+      // The model's inference ops unchanged: call it rather than inline a
+      // second copy of the forward pass, which would double its compile
+      // time (the model function stays an entry point of its own).
+      SmallVector<Value> operands(m.func.getNumArguments());
+      for (auto [i, arg] : llvm::enumerate(m.params))
+        operands[arg] = a[i];
+      for (auto [i, arg] : llvm::enumerate(m.buffers))
+        operands[arg] = a[numParams + i];
+      operands[m.input] = a[numParams + numBuffers];
+      Value logits = func::CallOp::create(b, m.func, operands).getResult(0);
       Value losses = buildSampleLosses(b, lossKind, logits, a.back());
       setResults(eval, {losses, logits}, {"loss", "logits"});
     }

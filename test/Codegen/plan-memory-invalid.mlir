@@ -28,3 +28,12 @@ func.func @in_region(%x: memref<16xf32>, %out: memref<16xf32>) {
   }
   return
 }
+
+// -----
+
+// A callee's arena is a block of its caller's: recursion has no plan.
+// expected-error @below {{kiln-plan-memory: recursive calls have no arena plan}}
+func.func @recursive(%x: memref<4xf32>) {
+  call @recursive(%x) : (memref<4xf32>) -> ()
+  return
+}

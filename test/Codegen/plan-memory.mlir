@@ -167,3 +167,42 @@ func.func @one_buffer(%x: memref<32xf32>) {
   memref.copy %x, %a : memref<32xf32> to memref<32xf32>
   return
 }
+
+// -----
+
+// A call passes the callee (planned first, wherever it is in the module) a
+// block of the caller's arena, live during the call only: here the 128
+// bytes the callee needs go after %a, which the call reads, and %b, born
+// after the call, reuses offset 0. A call of a declaration passes nothing.
+// CHECK-LABEL: func.func private @declared(memref<64xf32>)
+// CHECK-LABEL: func.func @caller(
+// CHECK-SAME: %[[X:[^:]+]]: memref<64xf32>, %[[OUT:[^:]+]]: memref<64xf32>, %[[ARENA:[^:]+]]: memref<384xi8>)
+// CHECK-SAME: attributes {kiln.arena_size = 384 : i64}
+// CHECK: %[[A:.+]] = memref.view %[[ARENA]][%{{.+}}][] : memref<384xi8> to memref<64xf32>
+// CHECK: %[[OC:.+]] = arith.constant 256 : index
+// CHECK-NEXT: %[[C:.+]] = memref.view %[[ARENA]][%[[OC]]][] : memref<384xi8> to memref<128xi8>
+// CHECK-NEXT: call @callee(%[[A]], %[[OUT]], %[[C]]) : (memref<64xf32>, memref<64xf32>, memref<128xi8>) -> ()
+// CHECK-NEXT: call @declared(%[[OUT]]) : (memref<64xf32>) -> ()
+// CHECK-NEXT: %[[OB:.+]] = arith.constant 0 : index
+// CHECK-NEXT: memref.view %[[ARENA]][%[[OB]]][] : memref<384xi8> to memref<64xf32>
+// CHECK-LABEL: func.func @callee(
+// CHECK-SAME: memref<128xi8>) attributes {kiln.arena_size = 128 : i64}
+func.func private @declared(memref<64xf32>)
+func.func @caller(%x: memref<64xf32>, %out: memref<64xf32>) {
+  %a = memref.alloc() : memref<64xf32>
+  memref.copy %x, %a : memref<64xf32> to memref<64xf32>
+  call @callee(%a, %out) : (memref<64xf32>, memref<64xf32>) -> ()
+  call @declared(%out) : (memref<64xf32>) -> ()
+  %b = memref.alloc() : memref<64xf32>
+  memref.copy %out, %b : memref<64xf32> to memref<64xf32>
+  memref.copy %b, %out : memref<64xf32> to memref<64xf32>
+  return
+}
+func.func @callee(%x: memref<64xf32>, %out: memref<64xf32>) {
+  %t = memref.alloc() : memref<32xf32>
+  %s = memref.subview %x[0] [32] [1] : memref<64xf32> to memref<32xf32, strided<[1]>>
+  memref.copy %s, %t : memref<32xf32, strided<[1]>> to memref<32xf32>
+  %o = memref.subview %out[32] [32] [1] : memref<64xf32> to memref<32xf32, strided<[1], offset: 32>>
+  memref.copy %t, %o : memref<32xf32> to memref<32xf32, strided<[1], offset: 32>>
+  return
+}

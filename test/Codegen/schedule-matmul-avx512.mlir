@@ -8,10 +8,10 @@
 // scf.forall.
 // CHECK-LABEL: func.func @mm
 // CHECK-NOT: scf.forall
-// CHECK: scf.for {{.*}} -> (tensor<5x7x32x1xf32>)
+// CHECK: scf.for {{.*}} -> (tensor<5x7x32xf32>)
 // CHECK: scf.for {{.*}} -> (tensor<2x5x14x32xf32>)
 // CHECK: scf.for {{.*}} iter_args({{.*}}) -> (vector<14x32xf32>)
-// CHECK: vector.contract {{.*}} : vector<14x1xf32>, vector<32x1xf32> into vector<14x32xf32>
+// CHECK: vector.contract {{.*}} : vector<1x14xf32>, vector<1x32xf32> into vector<14x32xf32>
 module attributes {kiln.target = {vector_bits = 512 : i64, vector_registers = 32 : i64}} {
   func.func @mm(%a: tensor<17x7xf32>, %b: tensor<7x129xf32>) -> tensor<17x129xf32> {
     %zero = arith.constant 0.0 : f32

@@ -3,16 +3,23 @@
 // 17x7 times 7x129 (no tile divides): A, B and C are packed with zero
 // padding to 6x16 register tiles, C's blocks are an scf.forall (threads),
 // and the inner k loop carries one vector<6x16xf32> accumulator through a
-// vector.contract. The packs and the unpack are masked vector copies.
+// vector.contract. The packs and the unpack are masked vector copies; a
+// pack step writes 8 k-rows of a panel as one 2-D transfer (no unit dim,
+// so it lowers to one store per row rather than one per element).
 // CHECK-LABEL: func.func @mm
 // CHECK-SAME: attributes {kiln.scheduled}
 // CHECK-NOT: linalg.matmul
-// CHECK: scf.forall ({{.*}}) -> (tensor<9x7x16x1xf32>)
+// CHECK: vector.transfer_read %arg0{{.*}} : tensor<17x7xf32>, vector<6x8xf32>
+// CHECK: vector.transpose {{.*}} to vector<1x8x6xf32>
+// CHECK: vector.transfer_write {{.*}} : vector<8x6xf32>, tensor<1x7x6xf32>
+// CHECK: scf.forall ({{.*}}) -> (tensor<9x7x16xf32>)
+// CHECK: vector.transfer_read %arg1{{.*}} : tensor<7x129xf32>, vector<8x16xf32>
+// CHECK-NEXT: vector.transfer_write {{.*}} : vector<8x16xf32>, tensor<1x7x16xf32>
 // CHECK: scf.forall ({{.*}}) -> (tensor<3x9x6x16xf32>)
 // CHECK: scf.for {{.*}} iter_args({{.*}}) -> (vector<6x16xf32>)
-// CHECK-NEXT: vector.transfer_read {{.*}} : tensor<3x7x6x1xf32>, vector<6x1xf32>
-// CHECK-NEXT: vector.transfer_read {{.*}} : tensor<9x7x16x1xf32>, vector<16x1xf32>
-// CHECK-NEXT: vector.contract {{.*}} : vector<6x1xf32>, vector<16x1xf32> into vector<6x16xf32>
+// CHECK-NEXT: vector.transfer_read {{.*}} : tensor<3x7x6xf32>, vector<6xf32>
+// CHECK-NEXT: vector.transfer_read {{.*}} : tensor<9x7x16xf32>, vector<16xf32>
+// CHECK: vector.contract {{.*}} : vector<1x6xf32>, vector<1x16xf32> into vector<6x16xf32>
 // CHECK: scf.forall ({{.*}}) -> (tensor<17x129xf32>)
 // CHECK: vector.create_mask {{.*}} : vector<6x16xi1>
 // CHECK-NEXT: vector.transfer_write {{.*}} : vector<6x16xf32>, tensor<?x?xf32>
@@ -25,7 +32,7 @@ func.func @mm(%a: tensor<17x7xf32>, %b: tensor<7x129xf32>) -> tensor<17x129xf32>
 }
 
 // A batch of 5 products of 17x256 times 256x29: the same packed layouts with the
-// batch outermost ([B][M/mr][K][mr][1], [B][N/nr][K][nr][1],
+// batch outermost ([B][M/mr][K][mr], [B][N/nr][K][nr],
 // [B][M/mr][N/nr][mr][nr]); the threads take whole products (an scf.forall
 // over the batch) and each product runs the 6x16 register tile. (Products
 // of under 1 MFLOP in all are not split for threads, see
@@ -33,13 +40,15 @@ func.func @mm(%a: tensor<17x7xf32>, %b: tensor<7x129xf32>) -> tensor<17x129xf32>
 // CHECK-LABEL: func.func @bmm
 // CHECK-SAME: attributes {kiln.scheduled}
 // CHECK-NOT: linalg.batch_matmul
-// CHECK: scf.forall (%{{.+}}) in (5) {{.*}} -> (tensor<5x3x256x6x1xf32>)
-// CHECK: scf.forall (%{{.+}}) in (5) {{.*}} -> (tensor<5x2x256x16x1xf32>)
+// CHECK: scf.forall (%{{.+}}) in (5) {{.*}} -> (tensor<5x3x256x6xf32>)
+// CHECK: vector.transfer_write {{.*}} : vector<8x6xf32>, tensor<1x3x256x6xf32>
+// CHECK: scf.forall (%{{.+}}) in (5) {{.*}} -> (tensor<5x2x256x16xf32>)
+// CHECK: vector.transfer_write {{.*}} : vector<8x16xf32>, tensor<1x2x256x16xf32>
 // CHECK: scf.forall (%[[B:.+]]) in (5) {{.*}} -> (tensor<5x3x2x6x16xf32>)
 // CHECK: scf.for {{.*}} iter_args({{.*}}) -> (vector<6x16xf32>)
-// CHECK-NEXT: vector.transfer_read %{{.+}}[%[[B]], {{.*}} : tensor<5x3x256x6x1xf32>, vector<6x1xf32>
-// CHECK-NEXT: vector.transfer_read %{{.+}}[%[[B]], {{.*}} : tensor<5x2x256x16x1xf32>, vector<16x1xf32>
-// CHECK-NEXT: vector.contract {{.*}} : vector<6x1xf32>, vector<16x1xf32> into vector<6x16xf32>
+// CHECK-NEXT: vector.transfer_read %{{.+}}[%[[B]], {{.*}} : tensor<5x3x256x6xf32>, vector<6xf32>
+// CHECK-NEXT: vector.transfer_read %{{.+}}[%[[B]], {{.*}} : tensor<5x2x256x16xf32>, vector<16xf32>
+// CHECK: vector.contract {{.*}} : vector<1x6xf32>, vector<1x16xf32> into vector<6x16xf32>
 // CHECK: scf.forall ({{.*}}) -> (tensor<5x17x29xf32>)
 // CHECK: vector.create_mask {{.*}} : vector<6x16xi1>
 // CHECK-NEXT: vector.transfer_write {{.*}} : vector<6x16xf32>, tensor<1x?x?xf32>
@@ -74,13 +83,13 @@ func.func @int_mm(%a: tensor<4x4xi32>, %b: tensor<4x4xi32>, %c: tensor<4x4xi32>)
 
 // A constant operand is packed at compile time (each matmul is scheduled in
 // a scratch function with its fill and constant producers): B's panel
-// [N/16][K][16][1] holds row k of B, zero padded, and the register tile
+// [N/16][K][16] holds row k of B, zero padded, and the register tile
 // reads it; only A is packed at run time.
 // CHECK-LABEL: func.func @const_weight
 // CHECK-SAME: attributes {kiln.scheduled}
 // CHECK-NOT: linalg.matmul
 // CHECK-NOT: linalg.pack
-// CHECK: %[[W:.+]] = arith.constant dense<{{\[\[\[\[}}1.000000e+00], [2.000000e+00], [3.000000e+00], [4.000000e+00], [5.000000e+00], [0.000000e+00], {{.*}}> : tensor<1x3x16x1xf32>
+// CHECK: %[[W:.+]] = arith.constant dense<{{\[\[\[}}1.000000e+00, 2.000000e+00, 3.000000e+00, 4.000000e+00, 5.000000e+00, 0.000000e+00, {{.*}}> : tensor<1x3x16xf32>
 // CHECK: vector.transfer_read %arg0
 // CHECK: scf.for
 // CHECK: vector.transfer_read %[[W]]
@@ -187,7 +196,7 @@ func.func @bmm_epilogue(%a: tensor<5x17x64xf32>, %b: tensor<5x64x29xf32>) -> ten
 // layout in registers, with zeros where the pack pads.
 // CHECK-LABEL: func.func @prologue
 // CHECK-NOT: linalg.generic
-// CHECK: scf.for {{.*}} -> (tensor<3x7x6x1xf32>)
+// CHECK: scf.for {{.*}} -> (tensor<3x7x6xf32>)
 // CHECK: %[[M:.+]] = vector.create_mask {{.*}} : vector<6x8xi1>
 // CHECK: %[[X:.+]] = vector.transfer_read %arg0{{.*}}, %[[M]] {{.*}} : tensor<17x7xf32>, vector<6x8xf32>
 // CHECK: %[[S:.+]] = arith.mulf %[[X]], {{.*}} : vector<6x8xf32>

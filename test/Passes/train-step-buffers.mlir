@@ -4,8 +4,8 @@
 // Running statistics are {kiln.buffer} arguments: train_step takes them
 // after the optimizer state, normalizes with the batch's statistics and
 // writes (1 - m) * old + m * stat into them in place (the variance
-// unbiased: 4 samples x 3 positions per channel, 12 / 11); eval_step reads
-// them. Buffers are not differentiated.
+// unbiased: 4 samples x 3 positions per channel, 12 / 11); eval_step calls
+// the model, which reads them. Buffers are not differentiated.
 func.func @model(%x: tensor<4x2x3xf32>,
                  %scale: tensor<2xf32> {kiln.trainable, kiln.name = "bn.scale"},
                  %bias: tensor<2xf32> {kiln.trainable, kiln.name = "bn.bias"},
@@ -41,6 +41,6 @@ func.func @model(%x: tensor<4x2x3xf32>,
 
 // CHECK-LABEL: func.func @eval_step(
 // CHECK-SAME: %[[ES:[^:]*]]: tensor<2xf32> {kiln.name = "param:bn.scale"}, %[[EB:[^:]*]]: tensor<2xf32> {kiln.name = "param:bn.bias"}, %[[EM:[^:]*]]: tensor<2xf32> {kiln.name = "buffer:bn.moving_mean"}, %[[EV:[^:]*]]: tensor<2xf32> {kiln.name = "buffer:bn.moving_variance"}, %[[EX:[^:]*]]: tensor<4x2x3xf32> {kiln.name = "x"}
-// CHECK: kiln.batch_norm_inference %[[EX]], %[[ES]], %[[EB]], %[[EM]], %[[EV]]
+// CHECK: call @model(%[[EX]], %[[ES]], %[[EB]], %[[EM]], %[[EV]])
 // CHECK-NOT: materialize_in_destination
 // CHECK: return
