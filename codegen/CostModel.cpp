@@ -60,6 +60,17 @@ MatmulTiles chooseTiles(const TargetModel &target, int64_t m, int64_t n,
   t.nr = 2 * v;
   int64_t perRow = t.nr / v;
   t.mr = std::max<int64_t>(1, (target.vectorRegisters - perRow - 1) / perRow);
+  // Fewer rows than that (batch-1 inference, a recurrence's hidden step):
+  // padding M up to mr would multiply the work, so the tile takes the rows
+  // there are and spends the registers on columns instead, up to 8 vectors
+  // per row (mr * perRow accumulators + perRow B vectors + 1 <= registers)
+  // and no more than N needs.
+  if (m < t.mr) {
+    t.mr = m;
+    perRow = std::clamp<int64_t>((target.vectorRegisters - 1) / (m + 1), 2, 8);
+    perRow = std::min(perRow, std::max<int64_t>(2, ceilDiv(n, v)));
+    t.nr = perRow * v;
+  }
   // kc: the A and B micro-panels, (mr + nr) * kc floats, stay in 3/4 of L1
   // (AVX2: kc <= 279); a multiple of 64 keeps the K loop's trip count even.
   int64_t kc = target.l1Bytes * 3 / 4 / ((t.mr + t.nr) * 4);
