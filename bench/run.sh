@@ -45,9 +45,11 @@ while [ $# -gt 0 ]; do
 done
 # reps: repetitions after a warm-up (training: epochs of `samples` images,
 # half as many for the two slower models; inference: blocks of calls of
-# about `seconds`; matmul: google-benchmark runs of at least `min_time`).
+# about `seconds`; matmul: google-benchmark runs of at least `min_time`,
+# 0.5 s even in quick mode: kiln's first calls at 1024^3 run several times
+# slower than its steady state, and a 0.1 s run times little else).
 if [ "$quick" = 1 ]; then
-  reps=5 samples=640 seconds=0.05 min_time=0.1
+  reps=5 samples=640 seconds=0.05 min_time=0.5
 else
   reps=7 samples=6400 seconds=0.5 min_time=0.5
 fi
