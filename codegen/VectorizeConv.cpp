@@ -194,6 +194,12 @@ struct DirectConv : OpRewritePattern<Conv2DOp> {
     Value x = e.pad(op.getInput(), op.getPadding());
     Value w = op.getFilter(), bias = op.getBias();
     Value init = tensor::EmptyOp::create(rewriter, loc, out.getShape(), et);
+    // A relu that is the convolution's one user is applied to the sums in
+    // registers before they are stored (the epilogue of an inference
+    // model's layer; in training the pre-activation has other users).
+    Operation *relu = nullptr;
+    if (op->hasOneUse() && isa<ReluOp>(*op->user_begin()))
+      relu = *op->user_begin();
     // Output channels per block: one accumulator each, plus the input row.
     int64_t block = std::min<int64_t>(f, maxAccumulators(op));
     scf::LoopNest nest = scf::buildLoopNest(
@@ -245,18 +251,27 @@ struct DirectConv : OpRewritePattern<Conv2DOp> {
                     });
                 sums.assign(loop.getResults().begin(), loop.getResults().end());
               }
-              for (int64_t k = 0; k < fb; ++k)
+              for (int64_t k = 0; k < fb; ++k) {
+                if (relu)
+                  sums[k] =
+                      arith::MaximumFOp::create(b, sl, sums[k], se.zeros());
                 result = vector::TransferWriteOp::create(
                              b, sl, sums[k], result,
                              ValueRange{ni, se.index(f0 + k), ohi, start},
                              ArrayRef<bool>{full})
                              .getResult();
+              }
             }
             return {result};
           };
           return buildRowSteps(nb, l, ow, lanes, acc, step);
         });
-    rewriter.replaceOp(op, nest.results[0]);
+    if (relu) {
+      rewriter.replaceOp(relu, nest.results[0]);
+      rewriter.eraseOp(op);
+    } else {
+      rewriter.replaceOp(op, nest.results[0]);
+    }
     return success();
   }
 };

@@ -124,3 +124,21 @@ func.func @conv_avx2(%x: tensor<2x1x28x28xf32>, %w: tensor<6x1x5x5xf32>) -> tens
   %0 = kiln.conv2d %x, %w {padding = array<i64: 2, 2, 2, 2>} : (tensor<2x1x28x28xf32>, tensor<6x1x5x5xf32>) -> tensor<2x6x28x28xf32>
   return %0 : tensor<2x6x28x28xf32>
 }
+
+// -----
+
+// A relu that is the convolution's one user is applied to the sums before
+// each store; no kiln.relu is left.
+// CHECK-LABEL: func.func @conv_relu
+// CHECK-NOT: kiln.relu
+// CHECK: %[[S:.+]] = vector.fma
+// CHECK: %[[R:.+]] = arith.maximumf %{{.+}}, %{{.+}} : vector<16xf32>
+// CHECK: vector.transfer_write %[[R]]
+// CHECK-NOT: kiln.relu
+module attributes {kiln.target = {vector_bits = 512 : i64, vector_registers = 32 : i64}} {
+  func.func @conv_relu(%x: tensor<2x1x28x28xf32>, %w: tensor<6x1x5x5xf32>, %b: tensor<6xf32>) -> tensor<2x6x28x28xf32> {
+    %0 = kiln.conv2d %x, %w, %b {padding = array<i64: 2, 2, 2, 2>} : (tensor<2x1x28x28xf32>, tensor<6x1x5x5xf32>, tensor<6xf32>) -> tensor<2x6x28x28xf32>
+    %1 = kiln.relu %0 : tensor<2x6x28x28xf32>
+    return %1 : tensor<2x6x28x28xf32>
+  }
+}

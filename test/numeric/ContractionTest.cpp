@@ -183,6 +183,8 @@ struct ConvCase {
   bool bias = false;
   Shape strides = {1, 1}, padding = {0, 0, 0, 0}, dilations = {1, 1};
   int64_t groups = 1;
+  /// relu(conv): the direct form applies it before storing.
+  bool relu = false;
 };
 
 std::string convAttrs(const ConvCase &c) {
@@ -216,11 +218,16 @@ void checkConv(const std::vector<ConvCase> &cases, std::mt19937 &rng) {
       operands += ", " + batch.in(b);
       types += ", " + ty(b);
     }
-    batch.expectOp("kiln.conv2d " + operands + convAttrs(c) + " : (" + types +
-                       ") -> " + ty(r),
-                   r, kReduction,
-                   ref::shapeStr(c.input) + " * " + ref::shapeStr(c.filter) +
-                       convAttrs(c) + (c.bias ? " +bias" : ""));
+    std::string what = ref::shapeStr(c.input) + " * " +
+                       ref::shapeStr(c.filter) + convAttrs(c) +
+                       (c.bias ? " +bias" : "");
+    std::string conv = batch.op("kiln.conv2d " + operands + convAttrs(c) +
+                                " : (" + types + ") -> " + ty(r));
+    if (c.relu)
+      batch.expectOp("kiln.relu " + conv + " : " + ty(r), ref::relu(r),
+                     kReduction, what + " relu");
+    else
+      batch.expect(conv, r, kReduction, what);
   }
   batch.check();
 }
@@ -272,6 +279,23 @@ TEST_F(ConvTest, DirectSmallContraction) {
           {{2, 1, 9, 31}, {3, 1, 5, 4}, false, {1, 1}, {2, 0, 1, 1}},
           {{2, 16, 6, 6}, {6, 16, 5, 5}, false, {1, 1}, {4, 4, 4, 4}},
           {{2, 5, 12, 14}, {27, 5, 3, 5}, true, {1, 1}, {0, 0, 1, 0}},
+          // relu as the convolution's one user: applied before the store.
+          {{2, 1, 11, 30},
+           {5, 1, 3, 5},
+           true,
+           {1, 1},
+           {1, 2, 0, 1},
+           {1, 1},
+           1,
+           true},
+          {{3, 2, 7, 14},
+           {7, 2, 3, 3},
+           false,
+           {1, 1},
+           {0, 0, 0, 0},
+           {1, 1},
+           1,
+           true},
       },
       rng);
 }
