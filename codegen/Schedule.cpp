@@ -33,6 +33,13 @@ LogicalResult applySchedule(Operation *root, StringRef text) {
   return transform::applyTransforms(root, sequence);
 }
 
+void substitute(std::string &text,
+                ArrayRef<std::pair<StringRef, std::string>> params) {
+  for (auto &[key, value] : params)
+    for (size_t at; (at = text.find(key.str())) != std::string::npos;)
+      text.replace(at, key.size(), value);
+}
+
 bool hasScalarArithBody(Operation *op) {
   for (Operation &inner :
        cast<linalg::LinalgOp>(op).getBlock()->getOperations()) {

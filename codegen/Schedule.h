@@ -16,6 +16,8 @@
 #include "mlir/IR/Operation.h"
 #include "mlir/Support/LLVM.h"
 
+#include <string>
+
 namespace kiln {
 
 /// The op a per-op sequence works on is marked with this unit attribute
@@ -27,6 +29,11 @@ constexpr llvm::StringLiteral kScheduledFunction = "kiln.scheduled";
 
 /// Parses `text`, a transform.sequence, and applies it to `root`.
 mlir::LogicalResult applySchedule(mlir::Operation *root, llvm::StringRef text);
+
+/// Replaces every occurrence of each key (a `$name` placeholder of a
+/// generated sequence) in `text` by its value, key by key in the given order.
+void substitute(std::string &text,
+                llvm::ArrayRef<std::pair<llvm::StringRef, std::string>> params);
 
 /// The elementwise producers and consumer a schedule fuses into its op's
 /// loops are marked with these unit attributes in the scratch function.

@@ -464,31 +464,30 @@ struct ScheduleMatmul : impl::KilnScheduleMatmulBase<ScheduleMatmul> {
       MatmulTiles t =
           batched ? chooseBatchMatmulTiles(target, batch, m, n, k, threads)
                   : chooseMatmulTiles(target, m, n, k, threads);
-      std::pair<const char *, int64_t> params[] = {{"$mr", t.mr},
-                                                   {"$nr", t.nr},
-                                                   {"$kc", t.kc},
-                                                   {"$fb", t.forallB},
-                                                   {"$fm1", t.forallM1},
-                                                   {"$fn1", t.forallN1},
-                                                   {"$tm", t.forallM1 * t.mr},
-                                                   {"$tn", t.forallN1 * t.nr},
-                                                   {"$ci", 0}};
+      // The epilogue reads C as its operand $ci.
+      linalg::GenericOp epilogue = findEpilogue(mm);
+      int64_t ci =
+          epilogue ? mm->getResult(0).getUses().begin()->getOperandNumber() : 0;
+      std::pair<StringRef, int64_t> params[] = {{"$mr", t.mr},
+                                                {"$nr", t.nr},
+                                                {"$kc", t.kc},
+                                                {"$fb", t.forallB},
+                                                {"$fm1", t.forallM1},
+                                                {"$fn1", t.forallN1},
+                                                {"$tm", t.forallM1 * t.mr},
+                                                {"$tn", t.forallN1 * t.nr},
+                                                {"$ci", ci}};
       // Each part is a sequence of its own over %root.
       auto instantiate = [&](StringRef body) {
         std::string text = "transform.sequence failures(propagate) {\n"
                            "^bb0(%root: !transform.any_op):\n" +
                            body.str() + "}\n";
-        for (auto [key, value] : params) {
-          std::string v = std::to_string(value);
-          for (size_t at; (at = text.find(key)) != std::string::npos;)
-            text.replace(at, strlen(key), v);
-        }
+        SmallVector<std::pair<StringRef, std::string>> values;
+        for (auto [key, value] : params)
+          values.push_back({key, std::to_string(value)});
+        substitute(text, values);
         return text;
       };
-      linalg::GenericOp epilogue = findEpilogue(mm);
-      if (epilogue)
-        params[std::size(params) - 1].second =
-            mm->getResult(0).getUses().begin()->getOperandNumber();
       linalg::GenericOp prologueA = findPrologue(mm, 0),
                         prologueB = findPrologue(mm, 1);
       auto schedule = [&](Operation *scratch) -> LogicalResult {
@@ -512,29 +511,27 @@ struct ScheduleMatmul : impl::KilnScheduleMatmulBase<ScheduleMatmul> {
         bool constantB = matchPattern(product.getDpsInputs()[1], m_Constant());
         std::string tile;
         for (StringRef line : llvm::split(
-                 StringRef(batched ? kStageATileBatch : kStageATile2D), '\n'))
-          if (!(constantA && line.contains("pA")) &&
-              !(constantB && line.contains("pB"))) {
-            // A prologue is fused into its pack's loops once they exist,
-            // before the pack is vectorized.
-            for (auto [x, prologue] :
-                 {std::pair('A', prologueA), std::pair('B', prologueB)}) {
-              if (!prologue)
-                continue;
-              std::string X(1, x);
-              if (line.contains("transform.structured.vectorize %tp" + X))
-                tile += prologueLines(x, batched);
-            }
-            tile += line.str() + "\n";
-            for (auto [x, prologue] :
-                 {std::pair('A', prologueA), std::pair('B', prologueB)}) {
-              std::string X(1, x);
-              if (prologue && line.contains("%p" + X + " = "))
-                tile += "  %pr" + X +
-                        " = transform.get_producer_of_operand %p" + X +
-                        "[0] : (!transform.any_op) -> !transform.any_op\n";
-            }
+                 StringRef(batched ? kStageATileBatch : kStageATile2D), '\n')) {
+          if ((constantA && line.contains("pA")) ||
+              (constantB && line.contains("pB")))
+            continue;
+          // A prologue's handle is taken with its pack's, and it is fused
+          // into the pack's loops once they exist, before the pack is
+          // vectorized.
+          std::string before, after;
+          for (auto [x, prologue] :
+               {std::pair('A', prologueA), std::pair('B', prologueB)}) {
+            if (!prologue)
+              continue;
+            std::string X(1, x);
+            if (line.contains("transform.structured.vectorize %tp" + X))
+              before += prologueLines(x, batched);
+            if (line.contains("%p" + X + " = "))
+              after += "  %pr" + X + " = transform.get_producer_of_operand %p" +
+                       X + "[0] : (!transform.any_op) -> !transform.any_op\n";
           }
+          tile += before + line.str() + "\n" + after;
+        }
         if (batched)
           tile += epilogue ? kStageAEpilogueBatch : kStageAUnpackBatch;
         else
@@ -619,15 +616,11 @@ struct ScheduleElementwise
                      "");
         text.replace(text.find("// forall: "), strlen("// forall: "), "");
       }
-      std::pair<const char *, std::string> params[] = {
-          {"$forall", forall},
-          {"$ones", ones},
-          {"$w", std::to_string(t.vectorWidth)},
-          {"$n", std::to_string(shape.size())},
-          {"$loops", loops}};
-      for (auto &[key, value] : params)
-        for (size_t at; (at = text.find(key)) != std::string::npos;)
-          text.replace(at, strlen(key), value);
+      substitute(text, {{"$forall", forall},
+                        {"$ones", ones},
+                        {"$w", std::to_string(t.vectorWidth)},
+                        {"$n", std::to_string(shape.size())},
+                        {"$loops", loops}});
       // An op the schedule fails on keeps its loops.
       auto schedule = [&](Operation *scratch) {
         return applySchedule(scratch, text);

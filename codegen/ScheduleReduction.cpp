@@ -140,14 +140,11 @@ struct ScheduleReduction : impl::KilnScheduleReductionBase<ScheduleReduction> {
       for (int64_t i = 0; i < tiled; ++i)
         loopTypes += ", !transform.any_op";
       std::string text = kStageAReduction;
-      std::pair<const char *, std::string> params[] = {
-          {"$tiles", tileText},
-          {"$strategy", innermostReduced ? "innerreduction" : "innerparallel"},
-          {"$n", std::to_string(tiled)},
-          {"$loops", loopTypes}};
-      for (auto &[key, value] : params)
-        for (size_t at; (at = text.find(key)) != std::string::npos;)
-          text.replace(at, strlen(key), value);
+      substitute(text, {{"$tiles", tileText},
+                        {"$strategy",
+                         innermostReduced ? "innerreduction" : "innerparallel"},
+                        {"$n", std::to_string(tiled)},
+                        {"$loops", loopTypes}});
       // An op the schedule fails on keeps its loops.
       auto schedule = [&](Operation *scratch) {
         return applySchedule(scratch, text);
