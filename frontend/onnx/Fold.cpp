@@ -48,6 +48,18 @@ std::optional<IntValues> intOperand(Operation *op, unsigned i) {
   return result;
 }
 
+/// The values of every operand of `op`; nullopt unless all are known.
+std::optional<SmallVector<IntValues>> intOperands(Operation *op) {
+  SmallVector<IntValues> operands;
+  for (unsigned i = 0; i < op->getNumOperands(); ++i) {
+    auto v = intOperand(op, i);
+    if (!v)
+      return std::nullopt;
+    operands.push_back(std::move(*v));
+  }
+  return operands;
+}
+
 /// The element of `operand` that NumPy broadcasting pairs with element
 /// `linear` of a result of shape `resultShape`.
 int64_t broadcastElement(const IntValues &operand,
@@ -70,13 +82,10 @@ int64_t broadcastElement(const IntValues &operand,
 template <typename Fn>
 std::optional<SmallVector<int64_t>>
 elementwise(Operation *op, ArrayRef<int64_t> resultShape, Fn fn) {
-  SmallVector<IntValues> operands;
-  for (unsigned i = 0; i < op->getNumOperands(); ++i) {
-    auto v = intOperand(op, i);
-    if (!v)
-      return std::nullopt;
-    operands.push_back(std::move(*v));
-  }
+  std::optional<SmallVector<IntValues>> known = intOperands(op);
+  if (!known)
+    return std::nullopt;
+  SmallVector<IntValues> &operands = *known;
   SmallVector<int64_t> out, args(operands.size());
   for (int64_t e = 0, n = numElements(resultShape); e < n; ++e) {
     for (auto [arg, operand] : llvm::zip(args, operands))
@@ -183,16 +192,12 @@ std::optional<SmallVector<int64_t>> evaluate(Operation *op,
   }
   if (auto concat = dyn_cast<ConcatOp>(op)) {
     int64_t outer = numElements(shape.take_front(concat.getAxis()));
-    SmallVector<IntValues> parts;
-    for (unsigned i = 0; i < op->getNumOperands(); ++i) {
-      auto part = intOperand(op, i);
-      if (!part)
-        return std::nullopt;
-      parts.push_back(std::move(*part));
-    }
+    std::optional<SmallVector<IntValues>> parts = intOperands(op);
+    if (!parts)
+      return std::nullopt;
     SmallVector<int64_t> out;
     for (int64_t o = 0; o < outer; ++o)
-      for (const IntValues &part : parts) {
+      for (const IntValues &part : *parts) {
         int64_t chunk = part.values.size() / outer;
         llvm::append_range(out, ArrayRef(part.values).slice(o * chunk, chunk));
       }
