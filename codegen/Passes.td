@@ -137,6 +137,17 @@ def KilnOutlineParallel : Pass<"kiln-outline-parallel", "mlir::ModuleOp"> {
   let dependentDialects = ["mlir::LLVM::LLVMDialect"];
 }
 
+def KilnApproximateMath : Pass<"kiln-approximate-math"> {
+  let summary = "Replace f32 exp, expm1, log, log1p, log2, tanh and erf by polynomials";
+  let description = [{
+    MLIR's polynomial approximations (arith and FMA ops, a few ulp in f32)
+    instead of libm calls, which LLVM would make once per vector lane.
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::math::MathDialect",
+                           "mlir::vector::VectorDialect"];
+}
+
 def KilnLowerCopies : Pass<"kiln-lower-copies"> {
   let summary = "Turn strided memref.copy into linalg.copy";
   let description = [{

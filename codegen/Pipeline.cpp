@@ -375,6 +375,8 @@ void buildPipeline(OpPassManager &pm, const CompileOptions &opts) {
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  // exp, tanh, log, erf as vector polynomials, not a libm call per lane.
+  pm.addPass(createKilnApproximateMath());
   // Math before vectors: math-to-libm unrolls vector math it has no
   // intrinsic for into vector.extract/insert + scalar calls, which
   // convert-vector-to-llvm must still see.
