@@ -49,8 +49,15 @@ def KilnVectorizeConv : Pass<"kiln-vectorize-conv", "mlir::func::FuncOp"> {
     ir/ops/ConvGrad.cpp) of such a convolution reads both in their NCHW
     layout and keeps lane-wise partial sums per (output channel, kernel
     column), reduced at the end. Rows that would leave more than half of
-    the lanes idle keep im2col. Runs before kiln-lower-to-linalg.
+    the lanes idle keep im2col. A convolution big enough for threads (the
+    matmuls' threshold) runs its batch loop, a filter gradient its loop
+    over (input channel, kernel row), as an `scf.forall`. Runs before
+    kiln-lower-to-linalg.
   }];
+  let options = [
+    Option<"threads", "threads", "unsigned", "0",
+           "Threads the forall is split for (0: assume 2, 1: no forall)">
+  ];
   let dependentDialects = [
     "mlir::scf::SCFDialect", "mlir::vector::VectorDialect",
     "mlir::tensor::TensorDialect", "mlir::arith::ArithDialect"

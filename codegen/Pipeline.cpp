@@ -315,7 +315,9 @@ void buildPipeline(OpPassManager &pm, const CompileOptions &opts) {
   pm.addNestedPass<func::FuncOp>(createKilnVectorizePooling());
   // Convolutions with a tiny contraction (one input channel) and their
   // filter gradients: direct vector rows instead of im2col.
-  pm.addNestedPass<func::FuncOp>(createKilnVectorizeConv());
+  KilnVectorizeConvOptions conv;
+  conv.threads = opts.threads;
+  pm.addNestedPass<func::FuncOp>(createKilnVectorizeConv(conv));
 
   // linalg on tensors, elementwise chains fused into single loop nests.
   pm.addPass(createKilnLowerToLinalg());

@@ -27,6 +27,7 @@
 
 #include "codegen/CostModel.h"
 #include "codegen/Passes.h"
+#include "codegen/Schedule.h"
 #include "ir/KilnOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -147,6 +148,70 @@ struct Emitter {
   }
 };
 
+/// Whether a convolution of `flops` takes an scf.forall on `threads` threads
+/// (0: unknown, assume 2): the matmuls' rule (codegen/CostModel.h).
+bool takesThreads(unsigned threads, int64_t flops) {
+  return threads != 1 && flops >= kMinFlopsForThreads;
+}
+
+/// Fills `dest` by independent slices, one per index of its dims `dims`
+/// (a loop each), `body(b, loc, ivs, at, slice)` returning a slice's new
+/// value: in a sequential loop nest `slice` is `dest` itself and `at` the
+/// ivs; in an scf.forall (when `parallel`) it is the slice of size 1 along
+/// `dims` at the ivs, and `at` its own index 0. A forall marks the function
+/// for kiln-lower-vectors, which turns it into an scf.parallel (OpenMP).
+using SliceFn = function_ref<Value(OpBuilder &, Location, ValueRange ivs,
+                                   ValueRange at, Value slice)>;
+Value buildOuterLoops(PatternRewriter &rewriter, Location loc, Value dest,
+                      ArrayRef<int64_t> dims, bool parallel, SliceFn body) {
+  auto type = cast<RankedTensorType>(dest.getType());
+  Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
+  if (!parallel) {
+    SmallVector<Value> lbs, ubs, steps;
+    for (int64_t d : dims) {
+      lbs.push_back(zero);
+      ubs.push_back(
+          arith::ConstantIndexOp::create(rewriter, loc, type.getDimSize(d)));
+      steps.push_back(arith::ConstantIndexOp::create(rewriter, loc, 1));
+    }
+    scf::LoopNest nest =
+        scf::buildLoopNest(rewriter, loc, lbs, ubs, steps, {dest},
+                           [&](OpBuilder &b, Location l, ValueRange ivs,
+                               ValueRange acc) -> scf::ValueVector {
+                             return {body(b, l, ivs, ivs, acc[0])};
+                           });
+    return nest.results[0];
+  }
+  SmallVector<OpFoldResult> bounds;
+  for (int64_t d : dims)
+    bounds.push_back(rewriter.getIndexAttr(type.getDimSize(d)));
+  auto forall =
+      scf::ForallOp::create(rewriter, loc, bounds, {dest}, std::nullopt);
+  OpBuilder::InsertionGuard guard(rewriter);
+  rewriter.setInsertionPoint(forall.getTerminator());
+  SmallVector<Value> ivs = forall.getInductionVars();
+  SmallVector<OpFoldResult> offsets, sizes, strides;
+  for (int64_t d = 0; d < type.getRank(); ++d) {
+    const auto *it = llvm::find(dims, d);
+    bool looped = it != dims.end();
+    offsets.push_back(looped ? OpFoldResult(ivs[it - dims.begin()])
+                             : rewriter.getIndexAttr(0));
+    sizes.push_back(rewriter.getIndexAttr(looped ? 1 : type.getDimSize(d)));
+    strides.push_back(rewriter.getIndexAttr(1));
+  }
+  Value shared = forall.getRegionIterArgs()[0];
+  Value slice = tensor::ExtractSliceOp::create(rewriter, loc, shared, offsets,
+                                               sizes, strides);
+  SmallVector<Value> at(dims.size(), zero);
+  Value result = body(rewriter, loc, ivs, at, slice);
+  rewriter.setInsertionPointToStart(forall.getTerminator().getBody());
+  tensor::ParallelInsertSliceOp::create(rewriter, loc, result, shared, offsets,
+                                        sizes, strides);
+  forall->getParentOfType<func::FuncOp>()->setAttr(kScheduledFunction,
+                                                   rewriter.getUnitAttr());
+  return forall.getResult(0);
+}
+
 /// A loop over the steps of a row of `width` positions, threading `init`:
 /// full steps in an scf.for, a partial last step peeled so that only it is
 /// masked. `step(b, loc, start, full, args)` returns the new values.
@@ -175,7 +240,9 @@ SmallVector<Value> buildRowSteps(OpBuilder &b, Location loc, int64_t width,
 /// out[n, f, oh, ow] = bias[f] + sum_{c, kh, kw} w[f, c, kh, kw]
 ///                                * xpad[n, c, oh + kh, ow + kw].
 struct DirectConv : OpRewritePattern<Conv2DOp> {
-  using OpRewritePattern::OpRewritePattern;
+  DirectConv(MLIRContext *ctx, unsigned threads)
+      : OpRewritePattern(ctx), threads(threads) {}
+  unsigned threads;
   LogicalResult matchAndRewrite(Conv2DOp op,
                                 PatternRewriter &rewriter) const override {
     if (!isUnitConv(op))
@@ -202,75 +269,85 @@ struct DirectConv : OpRewritePattern<Conv2DOp> {
       relu = *op->user_begin();
     // Output channels per block: one accumulator each, plus the input row.
     int64_t block = std::min<int64_t>(f, maxAccumulators(op));
-    scf::LoopNest nest = scf::buildLoopNest(
-        rewriter, loc, {e.index(0), e.index(0)}, {e.index(n), e.index(oh)},
-        {e.index(1), e.index(1)}, {init},
-        [&](OpBuilder &nb, Location l, ValueRange ivs,
-            ValueRange acc) -> scf::ValueVector {
-          Value ni = ivs[0], ohi = ivs[1];
-          auto step = [&](OpBuilder &b, Location sl, Value start, bool full,
-                          ValueRange args) -> SmallVector<Value> {
-            Emitter se{b, sl, et, lanes};
-            Value result = args[0];
-            for (int64_t f0 = 0; f0 < f; f0 += block) {
-              int64_t fb = std::min(block, f - f0);
-              SmallVector<Value> sums;
-              for (int64_t k = 0; k < fb; ++k)
-                sums.push_back(bias ? se.splat(se.extract(bias, {f0 + k}))
-                                    : se.zeros());
-              // One input channel's KH x KW taps into the block's sums;
-              // channels beyond the first are an scf.for (the IR stays
-              // KH * KW * FB FMAs long whatever C is).
-              auto channel = [&](OpBuilder &cb, Location cl, Value ci,
-                                 ValueRange in) -> SmallVector<Value> {
-                Emitter ce{cb, cl, et, lanes};
-                SmallVector<Value> out(in);
-                for (int64_t i = 0; i < kh; ++i)
-                  for (int64_t j = 0; j < kw; ++j) {
-                    // A full step reads at most up to column ow - 1 + kw - 1
-                    // of the padded row, which is inside it.
-                    Value row = ce.read(
-                        x, {ni, ci, ce.add(ohi, i), ce.add(start, j)}, full);
-                    for (int64_t k = 0; k < fb; ++k) {
-                      Value wv = ce.splat(tensor::ExtractOp::create(
-                          cb, cl, w,
-                          ValueRange{ce.index(f0 + k), ci, ce.index(i),
-                                     ce.index(j)}));
-                      out[k] = vector::FMAOp::create(cb, cl, wv, row, out[k]);
+    // One sample per iteration: a forall over the batch when it pays.
+    bool parallel =
+        n > 1 && takesThreads(threads, 2 * n * f * oh * ow * c * kh * kw);
+    auto sample = [&](OpBuilder &sb, Location sampleLoc, ValueRange ivs,
+                      ValueRange at, Value dest) -> Value {
+      Value ni = ivs[0], nOut = at[0];
+      Emitter oe{sb, sampleLoc, et, lanes};
+      scf::LoopNest rows = scf::buildLoopNest(
+          sb, sampleLoc, {oe.index(0)}, {oe.index(oh)}, {oe.index(1)}, {dest},
+          [&](OpBuilder &nb, Location l, ValueRange rowIvs,
+              ValueRange acc) -> scf::ValueVector {
+            Value ohi = rowIvs[0];
+            auto step = [&](OpBuilder &b, Location sl, Value start, bool full,
+                            ValueRange args) -> SmallVector<Value> {
+              Emitter se{b, sl, et, lanes};
+              Value result = args[0];
+              for (int64_t f0 = 0; f0 < f; f0 += block) {
+                int64_t fb = std::min(block, f - f0);
+                SmallVector<Value> sums;
+                for (int64_t k = 0; k < fb; ++k)
+                  sums.push_back(bias ? se.splat(se.extract(bias, {f0 + k}))
+                                      : se.zeros());
+                // One input channel's KH x KW taps into the block's sums;
+                // channels beyond the first are an scf.for (the IR stays
+                // KH * KW * FB FMAs long whatever C is).
+                auto channel = [&](OpBuilder &cb, Location cl, Value ci,
+                                   ValueRange in) -> SmallVector<Value> {
+                  Emitter ce{cb, cl, et, lanes};
+                  SmallVector<Value> out(in);
+                  for (int64_t i = 0; i < kh; ++i)
+                    for (int64_t j = 0; j < kw; ++j) {
+                      // A full step reads at most up to column ow - 1 + kw - 1
+                      // of the padded row, which is inside it.
+                      Value row = ce.read(
+                          x, {ni, ci, ce.add(ohi, i), ce.add(start, j)}, full);
+                      for (int64_t k = 0; k < fb; ++k) {
+                        Value wv = ce.splat(tensor::ExtractOp::create(
+                            cb, cl, w,
+                            ValueRange{ce.index(f0 + k), ci, ce.index(i),
+                                       ce.index(j)}));
+                        out[k] = vector::FMAOp::create(cb, cl, wv, row, out[k]);
+                      }
                     }
-                  }
-                return out;
-              };
-              if (c == 1) {
-                sums = channel(b, sl, se.index(0), sums);
-              } else {
-                auto loop = scf::ForOp::create(
-                    b, sl, se.index(0), se.index(c), se.index(1), sums,
-                    [&](OpBuilder &ib, Location il, Value ci, ValueRange in) {
-                      scf::YieldOp::create(ib, il, channel(ib, il, ci, in));
-                    });
-                sums.assign(loop.getResults().begin(), loop.getResults().end());
+                  return out;
+                };
+                if (c == 1) {
+                  sums = channel(b, sl, se.index(0), sums);
+                } else {
+                  auto loop = scf::ForOp::create(
+                      b, sl, se.index(0), se.index(c), se.index(1), sums,
+                      [&](OpBuilder &ib, Location il, Value ci, ValueRange in) {
+                        scf::YieldOp::create(ib, il, channel(ib, il, ci, in));
+                      });
+                  sums.assign(loop.getResults().begin(),
+                              loop.getResults().end());
+                }
+                for (int64_t k = 0; k < fb; ++k) {
+                  if (relu)
+                    sums[k] =
+                        arith::MaximumFOp::create(b, sl, sums[k], se.zeros());
+                  result = vector::TransferWriteOp::create(
+                               b, sl, sums[k], result,
+                               ValueRange{nOut, se.index(f0 + k), ohi, start},
+                               ArrayRef<bool>{full})
+                               .getResult();
+                }
               }
-              for (int64_t k = 0; k < fb; ++k) {
-                if (relu)
-                  sums[k] =
-                      arith::MaximumFOp::create(b, sl, sums[k], se.zeros());
-                result = vector::TransferWriteOp::create(
-                             b, sl, sums[k], result,
-                             ValueRange{ni, se.index(f0 + k), ohi, start},
-                             ArrayRef<bool>{full})
-                             .getResult();
-              }
-            }
-            return {result};
-          };
-          return buildRowSteps(nb, l, ow, lanes, acc, step);
-        });
+              return {result};
+            };
+            return buildRowSteps(nb, l, ow, lanes, acc, step);
+          });
+      return rows.results[0];
+    };
+    Value result = buildOuterLoops(rewriter, loc, init, {0}, parallel, sample);
     if (relu) {
-      rewriter.replaceOp(relu, nest.results[0]);
+      rewriter.replaceOp(relu, result);
       rewriter.eraseOp(op);
     } else {
-      rewriter.replaceOp(op, nest.results[0]);
+      rewriter.replaceOp(op, result);
     }
     return success();
   }
@@ -281,8 +358,9 @@ struct DirectConv : OpRewritePattern<Conv2DOp> {
 /// [N, F, OH, OW].
 struct DirectFilterGrad : OpRewritePattern<Conv2DOp> {
   /// Tried before DirectConv, which would see the transposed operands.
-  explicit DirectFilterGrad(MLIRContext *ctx)
-      : OpRewritePattern(ctx, /*benefit=*/2) {}
+  DirectFilterGrad(MLIRContext *ctx, unsigned threads)
+      : OpRewritePattern(ctx, /*benefit=*/2), threads(threads) {}
+  unsigned threads;
   LogicalResult matchAndRewrite(Conv2DOp op,
                                 PatternRewriter &rewriter) const override {
     Value x = swappedFrom(op.getInput()), g = swappedFrom(op.getFilter());
@@ -319,74 +397,74 @@ struct DirectFilterGrad : OpRewritePattern<Conv2DOp> {
           DenseElementsAttr::get(VectorType::get({lanes}, rewriter.getI1Type()),
                                  ArrayRef(keep)));
     }
-    scf::LoopNest outer = scf::buildLoopNest(
-        rewriter, loc, {e.index(0), e.index(0)}, {e.index(c), e.index(ki)},
-        {e.index(1), e.index(1)}, {init},
-        [&](OpBuilder &ob, Location ol, ValueRange civs,
-            ValueRange racc) -> scf::ValueVector {
-          Value ci = civs[0], ii = civs[1];
-          Value result = racc[0];
-          Emitter oe{ob, ol, et, lanes};
-          for (int64_t f0 = 0; f0 < f; f0 += fb) {
-            int64_t fn = std::min(fb, f - f0);
-            for (int64_t j0 = 0; j0 < kj; j0 += jb) {
-              int64_t jn = std::min(jb, kj - j0);
-              SmallVector<Value> zero(fn * jn, oe.zeros());
-              scf::LoopNest inner = scf::buildLoopNest(
-                  ob, ol, {oe.index(0), oe.index(0)},
-                  {oe.index(n), oe.index(oh)}, {oe.index(1), oe.index(1)}, zero,
-                  [&](OpBuilder &nb, Location l, ValueRange ivs,
-                      ValueRange sums) -> scf::ValueVector {
-                    Value ni = ivs[0], ohi = ivs[1];
-                    auto step = [&](OpBuilder &b, Location sl, Value start,
-                                    bool full,
-                                    ValueRange s) -> SmallVector<Value> {
-                      Emitter se{b, sl, et, lanes};
-                      SmallVector<Value> gs, xs, next(s);
-                      for (int64_t k = 0; k < fn; ++k)
-                        gs.push_back(se.read(
-                            g, {ni, se.index(f0 + k), ohi, start}, full));
-                      for (int64_t j = 0; j < jn; ++j) {
-                        Value row = se.read(
-                            xp,
-                            {ni, ci, arith::AddIOp::create(b, sl, ohi, ii),
-                             se.add(start, j0 + j)},
-                            full);
-                        if (!full)
-                          row = arith::SelectOp::create(b, sl, tailMask, row,
-                                                        se.zeros());
-                        xs.push_back(row);
-                      }
-                      for (int64_t k = 0; k < fn; ++k)
-                        for (int64_t j = 0; j < jn; ++j)
-                          next[k * jn + j] = vector::FMAOp::create(
-                              b, sl, gs[k], xs[j], next[k * jn + j]);
-                      return next;
-                    };
-                    return buildRowSteps(nb, l, ow, lanes, sums, step);
-                  });
-              for (int64_t k = 0; k < fn; ++k)
-                for (int64_t j = 0; j < jn; ++j) {
-                  Value total = vector::ReductionOp::create(
-                      ob, ol, vector::CombiningKind::ADD,
-                      inner.results[k * jn + j]);
-                  result = tensor::InsertOp::create(
-                      ob, ol, total, result,
-                      ValueRange{ci, oe.index(f0 + k), ii, oe.index(j0 + j)});
-                }
+    // One (input channel, kernel row) per iteration: a forall over them
+    // when it pays (each reduces over the whole batch on its own).
+    bool parallel = takesThreads(threads, 2 * n * oh * ow * c * f * ki * kj);
+    auto kernelRow = [&](OpBuilder &ob, Location ol, ValueRange civs,
+                         ValueRange at, Value result) -> Value {
+      Value ci = civs[0], ii = civs[1];
+      Emitter oe{ob, ol, et, lanes};
+      for (int64_t f0 = 0; f0 < f; f0 += fb) {
+        int64_t fn = std::min(fb, f - f0);
+        for (int64_t j0 = 0; j0 < kj; j0 += jb) {
+          int64_t jn = std::min(jb, kj - j0);
+          SmallVector<Value> zero(fn * jn, oe.zeros());
+          scf::LoopNest inner = scf::buildLoopNest(
+              ob, ol, {oe.index(0), oe.index(0)}, {oe.index(n), oe.index(oh)},
+              {oe.index(1), oe.index(1)}, zero,
+              [&](OpBuilder &nb, Location l, ValueRange ivs,
+                  ValueRange sums) -> scf::ValueVector {
+                Value ni = ivs[0], ohi = ivs[1];
+                auto step = [&](OpBuilder &b, Location sl, Value start,
+                                bool full, ValueRange s) -> SmallVector<Value> {
+                  Emitter se{b, sl, et, lanes};
+                  SmallVector<Value> gs, xs, next(s);
+                  for (int64_t k = 0; k < fn; ++k)
+                    gs.push_back(
+                        se.read(g, {ni, se.index(f0 + k), ohi, start}, full));
+                  for (int64_t j = 0; j < jn; ++j) {
+                    Value row =
+                        se.read(xp,
+                                {ni, ci, arith::AddIOp::create(b, sl, ohi, ii),
+                                 se.add(start, j0 + j)},
+                                full);
+                    if (!full)
+                      row = arith::SelectOp::create(b, sl, tailMask, row,
+                                                    se.zeros());
+                    xs.push_back(row);
+                  }
+                  for (int64_t k = 0; k < fn; ++k)
+                    for (int64_t j = 0; j < jn; ++j)
+                      next[k * jn + j] = vector::FMAOp::create(
+                          b, sl, gs[k], xs[j], next[k * jn + j]);
+                  return next;
+                };
+                return buildRowSteps(nb, l, ow, lanes, sums, step);
+              });
+          for (int64_t k = 0; k < fn; ++k)
+            for (int64_t j = 0; j < jn; ++j) {
+              Value total = vector::ReductionOp::create(
+                  ob, ol, vector::CombiningKind::ADD,
+                  inner.results[k * jn + j]);
+              result = tensor::InsertOp::create(
+                  ob, ol, total, result,
+                  ValueRange{at[0], oe.index(f0 + k), at[1], oe.index(j0 + j)});
             }
-          }
-          return {result};
-        });
-    rewriter.replaceOp(op, outer.results[0]);
+        }
+      }
+      return result;
+    };
+    rewriter.replaceOp(
+        op, buildOuterLoops(rewriter, loc, init, {0, 2}, parallel, kernelRow));
     return success();
   }
 };
 
 struct VectorizeConv : impl::KilnVectorizeConvBase<VectorizeConv> {
+  using KilnVectorizeConvBase::KilnVectorizeConvBase;
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<DirectConv, DirectFilterGrad>(&getContext());
+    patterns.add<DirectConv, DirectFilterGrad>(&getContext(), threads);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }

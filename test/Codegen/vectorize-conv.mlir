@@ -1,4 +1,5 @@
 // RUN: kiln-opt %s --kiln-vectorize-conv --split-input-file | FileCheck %s
+// RUN: kiln-opt %s --kiln-vectorize-conv=threads=1 --split-input-file | FileCheck %s --check-prefix=ONE
 
 // The steps and accumulator blocks follow the target model; these cases
 // name an AVX-512 target (16 f32 lanes, 32 registers), as kiln-compile
@@ -140,5 +141,39 @@ module attributes {kiln.target = {vector_bits = 512 : i64, vector_registers = 32
     %0 = kiln.conv2d %x, %w, %b {padding = array<i64: 2, 2, 2, 2>} : (tensor<2x1x28x28xf32>, tensor<6x1x5x5xf32>, tensor<6xf32>) -> tensor<2x6x28x28xf32>
     %1 = kiln.relu %0 : tensor<2x6x28x28xf32>
     return %1 : tensor<2x6x28x28xf32>
+  }
+}
+
+// -----
+
+// Big enough for threads (LeNet's conv1 at batch 64: 15 MFLOP, above the
+// matmuls' 1 MFLOP): the batch loop is an scf.forall, each sample's rows
+// written into its own [1, 6, 28, 28] slice, and the function is marked
+// for kiln-lower-vectors (forall -> scf.parallel -> OpenMP). The filter
+// gradient's forall runs over (input channel, kernel row), dims 0 and 2 of
+// the result. With threads=1 both stay sequential loops.
+// CHECK-LABEL: func.func @threads(
+// CHECK-SAME: attributes {kiln.scheduled}
+// CHECK: %[[FWD:.+]] = scf.forall (%[[N:.+]]) in (64) shared_outs(%[[O:.+]] = %{{.+}}) -> (tensor<64x6x28x28xf32>)
+// CHECK: %[[S:.+]] = tensor.extract_slice %[[O]][%[[N]], 0, 0, 0] [1, 6, 28, 28] [1, 1, 1, 1]
+// CHECK: scf.for {{.+}} iter_args(%{{.+}} = %[[S]])
+// CHECK: vector.transfer_read %{{.+}}[%[[N]],
+// CHECK: vector.transfer_write {{.+}} : vector<16xf32>, tensor<1x6x28x28xf32>
+// CHECK: tensor.parallel_insert_slice %{{.+}} into %[[O]][%[[N]], 0, 0, 0] [1, 6, 28, 28] [1, 1, 1, 1]
+// CHECK: scf.forall (%[[C:.+]], %[[I:.+]]) in (1, 5) shared_outs(%[[R:.+]] = %{{.+}}) -> (tensor<1x6x5x5xf32>)
+// CHECK: tensor.extract_slice %[[R]][%[[C]], 0, %[[I]], 0] [1, 6, 1, 5] [1, 1, 1, 1]
+// CHECK: tensor.insert %{{.+}} into %{{.+}}[%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}] : tensor<1x6x1x5xf32>
+// CHECK: tensor.parallel_insert_slice %{{.+}} into %[[R]][%[[C]], 0, %[[I]], 0] [1, 6, 1, 5] [1, 1, 1, 1]
+// ONE-LABEL: func.func @threads(
+// ONE-NOT: kiln.scheduled
+// ONE-NOT: scf.forall
+// ONE: return
+module attributes {kiln.target = {vector_bits = 512 : i64, vector_registers = 32 : i64}} {
+  func.func @threads(%x: tensor<64x1x28x28xf32>, %w: tensor<6x1x5x5xf32>, %g: tensor<64x6x28x28xf32>) -> (tensor<64x6x28x28xf32>, tensor<1x6x5x5xf32>) {
+    %0 = kiln.conv2d %x, %w {padding = array<i64: 2, 2, 2, 2>} : (tensor<64x1x28x28xf32>, tensor<6x1x5x5xf32>) -> tensor<64x6x28x28xf32>
+    %xt = kiln.transpose %x {permutation = array<i64: 1, 0, 2, 3>} : tensor<64x1x28x28xf32> -> tensor<1x64x28x28xf32>
+    %gt = kiln.transpose %g {permutation = array<i64: 1, 0, 2, 3>} : tensor<64x6x28x28xf32> -> tensor<6x64x28x28xf32>
+    %r = kiln.conv2d %xt, %gt {padding = array<i64: 2, 2, 2, 2>} : (tensor<1x64x28x28xf32>, tensor<6x64x28x28xf32>) -> tensor<1x6x5x5xf32>
+    return %0, %r : tensor<64x6x28x28xf32>, tensor<1x6x5x5xf32>
   }
 }

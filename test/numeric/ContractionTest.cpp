@@ -264,7 +264,8 @@ TEST_F(ConvTest, StridesPaddingDilationGroupsBias) {
 // direct form): ragged last steps (29 = 16 + 13, 12 and 10 of 16),
 // asymmetric padding, more output channels than one block of accumulators
 // (26 > 24), several input channels (a loop over them; 16 * 5 * 5 = 400 is
-// LeNet's conv2 input gradient).
+// LeNet's conv2 input gradient), and products big enough (1.9 and 2.3
+// MFLOP) for a forall over the batch, the second with the relu fused.
 TEST_F(ConvTest, DirectSmallContraction) {
   checkConv(
       {
@@ -291,6 +292,15 @@ TEST_F(ConvTest, DirectSmallContraction) {
            {1, 1},
            1,
            true},
+          {{4, 6, 14, 14}, {16, 6, 5, 5}, true},
+          {{5, 1, 28, 28},
+           {6, 1, 5, 5},
+           true,
+           {1, 1},
+           {2, 2, 2, 2},
+           {1, 1},
+           1,
+           true},
       },
       rng);
 }
@@ -299,7 +309,8 @@ TEST_F(ConvTest, DirectSmallContraction) {
 // transpose(g)), of such convolutions: read in NCHW by the direct form,
 // with partial sums per (output channel, kernel column) blocks; 9 output
 // channels times 5 columns take two blocks, and 10-wide rows (conv2's) one
-// masked step.
+// masked step. The last two (1.4 and 1.2 MFLOP) take a forall over
+// (input channel, kernel row), dims 0 and 2 of the result.
 TEST_F(ConvTest, DirectFilterGradient) {
   struct Case {
     Shape x, g, padding;
@@ -310,6 +321,7 @@ TEST_F(ConvTest, DirectFilterGradient) {
            {{2, 2, 6, 14}, {2, 9, 6, 13}, {1, 1, 1, 2}},
            {{4, 1, 8, 16}, {4, 2, 8, 16}, {1, 1, 1, 1}},
            {{3, 6, 14, 14}, {3, 16, 10, 10}, {0, 0, 0, 0}},
+           {{5, 1, 28, 28}, {5, 6, 28, 28}, {2, 2, 2, 2}},
        }) {
     Tensor x = random(c.x, rng), g = random(c.g, rng);
     const Shape swap = {1, 0, 2, 3};
