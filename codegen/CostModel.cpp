@@ -83,6 +83,13 @@ MatmulTiles chooseTiles(const TargetModel &target, int64_t m, int64_t n,
     maxM1 /= 2;
   int64_t m1 = ceilDiv(m, t.mr), n1 = ceilDiv(n, t.nr);
   int64_t mBlocks = ceilDiv(m1, maxM1), nBlocks = ceilDiv(n1, maxN1);
+  // A product that takes one task and whose panels fit that L2 budget whole
+  // (an LSTM's input projection at batch 1, 28 x 28 x 512) is one block:
+  // more would only make a forall of several iterations, which becomes a
+  // fork/join on two threads.
+  if (minTasks == 1 &&
+      (m1 * t.mr + n1 * t.nr) * std::min(k, t.kc) * 4 <= target.l2Bytes / 2)
+    mBlocks = nBlocks = 1;
   // At least minTasks tasks, of equal size: choose the block counts first,
   // then the sizes (splitting N first keeps A's panel shared).
   while (mBlocks * nBlocks < minTasks) {

@@ -16,6 +16,7 @@
 #include "ir/ShapeUtils.h"
 #include "ir/ops/OpUtils.h"
 
+#include "mlir/IR/Matchers.h"
 #include "mlir/Transforms/DialectConversion.h"
 
 using namespace mlir;
@@ -27,7 +28,8 @@ Value zeroFilled(OpBuilder &b, Location loc, RankedTensorType type) {
   return filledTensor(b, loc, type, b.getFloatAttr(type.getElementType(), 0.0));
 }
 
-/// `v` [..., r, c] transposed to [..., c, r] in a copy.
+/// `v` [..., r, c] transposed to [..., c, r] in a copy; a constant (a
+/// weight of an inference model) is transposed at compile time.
 Value transposeInner(OpBuilder &b, Location loc, Value v) {
   auto t = tensorType(v);
   int64_t rank = t.getRank();
@@ -36,6 +38,10 @@ Value transposeInner(OpBuilder &b, Location loc, Value v) {
     perm.push_back(i);
   std::swap(shape[rank - 1], shape[rank - 2]);
   std::swap(perm[rank - 1], perm[rank - 2]);
+  DenseElementsAttr value;
+  if (matchPattern(v, m_Constant(&value)))
+    if (DenseElementsAttr transposed = transposeConstant(value, perm))
+      return arith::ConstantOp::create(b, loc, transposed);
   return linalg::TransposeOp::create(b, loc, v,
                                      emptyTensor(b, loc, t.clone(shape)), perm)
       .getResult()[0];

@@ -1,4 +1,4 @@
-//===- OpUtils.h - helpers for kiln verifiers and shape rules --*- C++ -*-===//
+//===- OpUtils.h - verifier, shape rule and fold helpers ---*- C++ -*-===//
 
 #ifndef KILN_IR_OPS_OPUTILS_H
 #define KILN_IR_OPS_OPUTILS_H
@@ -45,6 +45,30 @@ mlir::LogicalResult checkAllAtLeast(std::optional<mlir::Location> loc,
                                     llvm::StringRef attrName,
                                     llvm::ArrayRef<int64_t> values,
                                     int64_t minimum);
+
+// Constant folding of data movement: slices, concats and transposes of
+// constants fold, so that weight layouts an importer restates (ONNX's LSTM
+// gate order) or a matmul transposes are constants again, packed at compile
+// time instead of copied at every call. Each returns null when an input is
+// not a constant or its elements are not whole bytes (i1 is packed bits).
+
+/// The constant of `type` whose element at index `at` is `input`'s element
+/// at the index whose dim `source(d, at[d]).first` is
+/// `source(d, at[d]).second`, for each dim d of `type`.
+mlir::DenseElementsAttr gatherConstant(
+    mlir::DenseElementsAttr input, mlir::RankedTensorType type,
+    llvm::function_ref<std::pair<int64_t, int64_t>(int64_t d, int64_t i)>
+        source);
+
+/// `input` with its dims permuted: result dim d is input dim perm[d].
+mlir::DenseElementsAttr transposeConstant(mlir::DenseElementsAttr input,
+                                          llvm::ArrayRef<int64_t> perm);
+
+/// `inputs` (null entries allowed: the result is then null) joined along
+/// `axis` into `type`.
+mlir::DenseElementsAttr
+concatConstants(llvm::ArrayRef<mlir::DenseElementsAttr> inputs,
+                mlir::RankedTensorType type, int64_t axis);
 
 } // namespace kiln
 

@@ -59,10 +59,13 @@ LogicalResult TransposeOp::inferReturnTypes(MLIRContext *,
   return success();
 }
 
-OpFoldResult TransposeOp::fold(FoldAdaptor) {
+OpFoldResult TransposeOp::fold(FoldAdaptor a) {
   ArrayRef<int64_t> perm = getPermutation();
   if (llvm::equal(perm, llvm::seq<int64_t>(0, perm.size())))
     return getInput();
+  if (auto dense = dyn_cast_or_null<DenseElementsAttr>(a.getInput()))
+    if (DenseElementsAttr folded = transposeConstant(dense, perm))
+      return folded;
   // transpose(transpose(x, p), q) -> transpose(x, p o q).
   if (auto inner = getInput().getDefiningOp<TransposeOp>()) {
     ArrayRef<int64_t> innerPerm = inner.getPermutation();
@@ -116,10 +119,14 @@ LogicalResult ConcatOp::inferReturnTypes(MLIRContext *,
   return success();
 }
 
-OpFoldResult ConcatOp::fold(FoldAdaptor) {
+OpFoldResult ConcatOp::fold(FoldAdaptor a) {
   if (getInputs().size() == 1)
     return getInputs()[0];
-  return {};
+  SmallVector<DenseElementsAttr> inputs;
+  for (Attribute input : a.getInputs())
+    inputs.push_back(dyn_cast_or_null<DenseElementsAttr>(input));
+  return concatConstants(inputs, getType(),
+                         *normalizeAxis(getAxis(), getType().getRank()));
 }
 
 //===----------------------------------------------------------------------===//
@@ -150,11 +157,17 @@ LogicalResult SliceOp::inferReturnTypes(MLIRContext *,
   return success();
 }
 
-OpFoldResult SliceOp::fold(FoldAdaptor) {
+OpFoldResult SliceOp::fold(FoldAdaptor a) {
   if (getInput().getType() == getType() &&
       llvm::all_of(getSteps(), [](int64_t s) { return s == 1; }))
     return getInput();
-  return {};
+  auto dense = dyn_cast_or_null<DenseElementsAttr>(a.getInput());
+  if (!dense)
+    return {};
+  ArrayRef<int64_t> starts = getStarts(), steps = getSteps();
+  return gatherConstant(dense, getType(), [&](int64_t d, int64_t i) {
+    return std::make_pair(d, starts[d] + i * steps[d]);
+  });
 }
 
 //===----------------------------------------------------------------------===//

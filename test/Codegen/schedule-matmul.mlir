@@ -1,7 +1,8 @@
 // RUN: kiln-opt %s --kiln-schedule-matmul | FileCheck %s
 
-// 17x7 times 7x129 (no tile divides): A, B and C are packed with zero
-// padding to 6x16 register tiles, C's blocks are an scf.forall (threads),
+// 17x250 times 250x129 (1.1 MFLOP: enough for threads; no tile divides):
+// A, B and C are packed with zero padding to 6x16 register tiles, C's
+// blocks are an scf.forall (threads),
 // and the inner k loop carries one vector<6x16xf32> accumulator through a
 // vector.contract. The packs and the unpack are masked vector copies; a
 // pack step writes 8 k-rows of a panel as one 2-D transfer (no unit dim,
@@ -9,21 +10,36 @@
 // CHECK-LABEL: func.func @mm
 // CHECK-SAME: attributes {kiln.scheduled}
 // CHECK-NOT: linalg.matmul
-// CHECK: vector.transfer_read %arg0{{.*}} : tensor<17x7xf32>, vector<6x8xf32>
+// CHECK: vector.transfer_read %arg0{{.*}} : tensor<17x250xf32>, vector<6x8xf32>
 // CHECK: vector.transpose {{.*}} to vector<1x8x6xf32>
-// CHECK: vector.transfer_write {{.*}} : vector<8x6xf32>, tensor<1x7x6xf32>
-// CHECK: scf.forall ({{.*}}) -> (tensor<9x7x16xf32>)
-// CHECK: vector.transfer_read %arg1{{.*}} : tensor<7x129xf32>, vector<8x16xf32>
-// CHECK-NEXT: vector.transfer_write {{.*}} : vector<8x16xf32>, tensor<1x7x16xf32>
+// CHECK: vector.transfer_write {{.*}} : vector<8x6xf32>, tensor<1x?x6xf32>
+// CHECK: scf.forall ({{.*}}) -> (tensor<9x250x16xf32>)
+// CHECK: vector.transfer_read %arg1{{.*}} : tensor<250x129xf32>, vector<8x16xf32>
+// CHECK-NEXT: vector.create_mask
+// CHECK-NEXT: vector.transfer_write {{.*}} : vector<8x16xf32>, tensor<1x?x16xf32>
 // CHECK: scf.forall ({{.*}}) -> (tensor<3x9x6x16xf32>)
 // CHECK: scf.for {{.*}} iter_args({{.*}}) -> (vector<6x16xf32>)
-// CHECK-NEXT: vector.transfer_read {{.*}} : tensor<3x7x6xf32>, vector<6xf32>
-// CHECK-NEXT: vector.transfer_read {{.*}} : tensor<9x7x16xf32>, vector<16xf32>
+// CHECK-NEXT: vector.transfer_read {{.*}} : tensor<3x250x6xf32>, vector<6xf32>
+// CHECK-NEXT: vector.transfer_read {{.*}} : tensor<9x250x16xf32>, vector<16xf32>
 // CHECK: vector.contract {{.*}} : vector<1x6xf32>, vector<1x16xf32> into vector<6x16xf32>
 // CHECK: scf.forall ({{.*}}) -> (tensor<17x129xf32>)
 // CHECK: vector.create_mask {{.*}} : vector<6x16xi1>
 // CHECK-NEXT: vector.transfer_write {{.*}} : vector<6x16xf32>, tensor<?x?xf32>
-func.func @mm(%a: tensor<17x7xf32>, %b: tensor<7x129xf32>) -> tensor<17x129xf32> {
+func.func @mm(%a: tensor<17x250xf32>, %b: tensor<250x129xf32>) -> tensor<17x129xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<17x129xf32>
+  %c = linalg.fill ins(%zero : f32) outs(%e : tensor<17x129xf32>) -> tensor<17x129xf32>
+  %0 = linalg.matmul ins(%a, %b : tensor<17x250xf32>, tensor<250x129xf32>) outs(%c : tensor<17x129xf32>) -> tensor<17x129xf32>
+  return %0 : tensor<17x129xf32>
+}
+
+// A product under 1 MFLOP takes one task, and when its panels fit the L2
+// budget whole it is one block: no forall (which two threads would make a
+// fork/join) for the packs, the product or the unpack.
+// CHECK-LABEL: func.func @mm_one_block
+// CHECK-NOT: scf.forall
+// CHECK: return
+func.func @mm_one_block(%a: tensor<17x7xf32>, %b: tensor<7x129xf32>) -> tensor<17x129xf32> {
   %zero = arith.constant 0.0 : f32
   %e = tensor.empty() : tensor<17x129xf32>
   %c = linalg.fill ins(%zero : f32) outs(%e : tensor<17x129xf32>) -> tensor<17x129xf32>
@@ -134,11 +150,11 @@ func.func @bmm_transposed_map(%a: tensor<2x4x3xf32>, %b: tensor<2x5x3xf32>, %c: 
 // CHECK: vector.transfer_write %[[R]]
 // CHECK-NOT: linalg.generic
 // CHECK: return
-func.func @epilogue(%a: tensor<17x7xf32>, %b: tensor<7x129xf32>, %bias: tensor<129xf32>) -> tensor<17x129xf32> {
+func.func @epilogue(%a: tensor<17x250xf32>, %b: tensor<250x129xf32>, %bias: tensor<129xf32>) -> tensor<17x129xf32> {
   %zero = arith.constant 0.0 : f32
   %e = tensor.empty() : tensor<17x129xf32>
   %c = linalg.fill ins(%zero : f32) outs(%e : tensor<17x129xf32>) -> tensor<17x129xf32>
-  %0 = linalg.matmul ins(%a, %b : tensor<17x7xf32>, tensor<7x129xf32>) outs(%c : tensor<17x129xf32>) -> tensor<17x129xf32>
+  %0 = linalg.matmul ins(%a, %b : tensor<17x250xf32>, tensor<250x129xf32>) outs(%c : tensor<17x129xf32>) -> tensor<17x129xf32>
   %1 = linalg.generic {indexing_maps = [#col, #row, #row], iterator_types = ["parallel", "parallel"]} ins(%bias, %0 : tensor<129xf32>, tensor<17x129xf32>) outs(%e : tensor<17x129xf32>) {
   ^bb0(%x: f32, %y: f32, %out: f32):
     %s = arith.addf %x, %y : f32
@@ -153,11 +169,11 @@ func.func @epilogue(%a: tensor<17x7xf32>, %b: tensor<7x129xf32>, %bias: tensor<1
 // CHECK-LABEL: func.func @two_uses
 // CHECK: scf.forall ({{.*}}) -> (tensor<17x129xf32>)
 // CHECK: linalg.generic
-func.func @two_uses(%a: tensor<17x7xf32>, %b: tensor<7x129xf32>) -> (tensor<17x129xf32>, tensor<17x129xf32>) {
+func.func @two_uses(%a: tensor<17x250xf32>, %b: tensor<250x129xf32>) -> (tensor<17x129xf32>, tensor<17x129xf32>) {
   %zero = arith.constant 0.0 : f32
   %e = tensor.empty() : tensor<17x129xf32>
   %c = linalg.fill ins(%zero : f32) outs(%e : tensor<17x129xf32>) -> tensor<17x129xf32>
-  %0 = linalg.matmul ins(%a, %b : tensor<17x7xf32>, tensor<7x129xf32>) outs(%c : tensor<17x129xf32>) -> tensor<17x129xf32>
+  %0 = linalg.matmul ins(%a, %b : tensor<17x250xf32>, tensor<250x129xf32>) outs(%c : tensor<17x129xf32>) -> tensor<17x129xf32>
   %1 = linalg.generic {indexing_maps = [#row, #row], iterator_types = ["parallel", "parallel"]} ins(%0 : tensor<17x129xf32>) outs(%e : tensor<17x129xf32>) {
   ^bb0(%x: f32, %out: f32):
     %r = arith.maximumf %x, %zero : f32

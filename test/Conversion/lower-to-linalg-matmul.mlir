@@ -64,6 +64,21 @@ func.func @matmul_transpose_rhs(%a: tensor<4x8xf32>, %b: tensor<5x8xf32>) -> ten
 
 // -----
 
+// A constant rhs (an inference model's weight) is transposed at compile
+// time: the product reads a transposed constant, no copy is made per call.
+// CHECK-LABEL: func.func @matmul_transpose_constant_rhs(
+// CHECK-NOT: linalg.transpose
+// CHECK: %[[W:.+]] = arith.constant dense<{{\[}}[1.000000e+00, 3.000000e+00, 5.000000e+00], [2.000000e+00, 4.000000e+00, 6.000000e+00]]> : tensor<2x3xf32>
+// CHECK-NOT: linalg.transpose
+// CHECK: linalg.matmul ins(%{{.+}}, %[[W]] : tensor<4x2xf32>, tensor<2x3xf32>)
+func.func @matmul_transpose_constant_rhs(%a: tensor<4x2xf32>) -> tensor<4x3xf32> {
+  %w = kiln.constant dense<[[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]> : tensor<3x2xf32>
+  %0 = kiln.matmul %a, %w {transpose_rhs = true} : (tensor<4x2xf32>, tensor<3x2xf32>) -> tensor<4x3xf32>
+  return %0 : tensor<4x3xf32>
+}
+
+// -----
+
 // A batched lhs against a 2-D rhs is one 2-D linalg.matmul of all its rows
 // (collapsed, then expanded back), with a transposed rhs copied out first.
 // CHECK-LABEL: func.func @matmul_rows(

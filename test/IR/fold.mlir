@@ -328,3 +328,42 @@ func.func @matmul_zero(%w: tensor<5x5xf32>) -> (tensor<3x5xf32>, tensor<3x5xf32>
   %1 = kiln.matmul %o, %w : (tensor<3x5xf32>, tensor<5x5xf32>) -> tensor<3x5xf32>
   return %0, %1 : tensor<3x5xf32>, tensor<3x5xf32>
 }
+
+// -----
+
+// Data movement of constants folds to constants (an importer's restated
+// weight layouts, such as ONNX's LSTM gate order, become plain weights):
+// a strided slice, a concat along an inner axis, a 3-D transpose, i64 as
+// well as f32, and a splat stays a splat.
+// CHECK-LABEL: func.func @constant_data_movement(
+// CHECK-DAG: %[[S:.*]] = kiln.constant dense<{{\[}}[1.000000e+00, 3.000000e+00], [7.000000e+00, 9.000000e+00]]> : tensor<2x2xf32>
+// CHECK-DAG: %[[C:.*]] = kiln.constant dense<{{\[}}[1, 2, 5], [3, 4, 6]]> : tensor<2x3xi64>
+// CHECK-DAG: %[[T:.*]] = kiln.constant dense<{{\[\[\[}}0.000000e+00, 4.000000e+00], [2.000000e+00, 6.000000e+00]], {{\[\[}}1.000000e+00, 5.000000e+00], [3.000000e+00, 7.000000e+00]]]> : tensor<2x2x2xf32>
+// CHECK-DAG: %[[P:.*]] = kiln.constant dense<2.500000e+00> : tensor<3x2xf32>
+// CHECK-NOT: kiln.slice
+// CHECK-NOT: kiln.concat
+// CHECK-NOT: kiln.transpose
+// CHECK: return %[[S]], %[[C]], %[[T]], %[[P]]
+func.func @constant_data_movement() -> (tensor<2x2xf32>, tensor<2x3xi64>, tensor<2x2x2xf32>, tensor<3x2xf32>) {
+  %m = kiln.constant dense<[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]]> : tensor<3x3xf32>
+  %s = kiln.slice %m {starts = array<i64: 0, 0>, limits = array<i64: 3, 3>, steps = array<i64: 2, 2>} : tensor<3x3xf32> -> tensor<2x2xf32>
+  %a = kiln.constant dense<[[1, 2], [3, 4]]> : tensor<2x2xi64>
+  %b = kiln.constant dense<[[5], [6]]> : tensor<2x1xi64>
+  %c = kiln.concat %a, %b {axis = 1 : i64} : (tensor<2x2xi64>, tensor<2x1xi64>) -> tensor<2x3xi64>
+  %x = kiln.constant dense<[[[0.0, 1.0], [2.0, 3.0]], [[4.0, 5.0], [6.0, 7.0]]]> : tensor<2x2x2xf32>
+  %t = kiln.transpose %x {permutation = array<i64: 2, 1, 0>} : tensor<2x2x2xf32> -> tensor<2x2x2xf32>
+  %p = kiln.constant dense<2.5> : tensor<4x4xf32>
+  %q = kiln.slice %p {starts = array<i64: 1, 0>, limits = array<i64: 4, 2>, steps = array<i64: 1, 1>} : tensor<4x4xf32> -> tensor<3x2xf32>
+  return %s, %c, %t, %q : tensor<2x2xf32>, tensor<2x3xi64>, tensor<2x2x2xf32>, tensor<3x2xf32>
+}
+
+// -----
+
+// i1 constants (packed bits) are left as they are.
+// CHECK-LABEL: func.func @constant_bool_slice_kept(
+// CHECK: kiln.slice
+func.func @constant_bool_slice_kept() -> tensor<2xi1> {
+  %m = kiln.constant dense<[true, false, true]> : tensor<3xi1>
+  %s = kiln.slice %m {starts = array<i64: 1>, limits = array<i64: 3>, steps = array<i64: 1>} : tensor<3xi1> -> tensor<2xi1>
+  return %s : tensor<2xi1>
+}
