@@ -322,16 +322,21 @@ bool isElementwiseSchedulable(linalg::GenericOp op) {
         return false;
       continue;
     }
-    if (!map.isProjectedPermutation(/*allowZeroInResults=*/false))
+    // A constant 0 result reads a unit dim: the keepdims result of a
+    // reduction broadcast back over the reduced dim (softmax's x - max and
+    // e / sum, layer norm's x - mean), read once per row.
+    if (!map.isProjectedPermutation(/*allowZeroInResults=*/true))
       return false;
     // Outer dims may come in any order (the transposes of a convolution's
     // patches and result): each vector step reads one run of the innermost
     // loop, which must then be the operand's innermost dim, so the run is
     // contiguous.
     int64_t innermost = op.getNumLoops() - 1;
-    if (map.isFunctionOfDim(innermost) &&
-        cast<AffineDimExpr>(map.getResults().back()).getPosition() != innermost)
-      return false;
+    if (map.isFunctionOfDim(innermost)) {
+      auto last = dyn_cast<AffineDimExpr>(map.getResults().back());
+      if (!last || last.getPosition() != innermost)
+        return false;
+    }
   }
   // A result stored in place into an argument (the optimizers' updates)
   // would make the tiled loop read and write that buffer; bufferization

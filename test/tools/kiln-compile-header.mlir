@@ -28,7 +28,7 @@
 // CHECK-NEXT:  *   input  w: f32[3, 4]
 // CHECK-NEXT:  *   output y: f32[2, 4]
 // CHECK-NEXT:  */
-// CHECK-NEXT: #define PREDICT_ARENA_SIZE 320
+// CHECK-NEXT: #define PREDICT_ARENA_SIZE 256
 // CHECK-NEXT: void predict(const float *x, const float *w, float *y, void *arena);
 // CHECK:      void predict_packed(void **args);
 func.func @predict(%x: tensor<2x3xf32> {kiln.name = "x"}, %w: tensor<3x4xf32> {kiln.name = "w"}) -> (tensor<2x4xf32> {kiln.name = "y"}) {
