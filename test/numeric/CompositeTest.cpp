@@ -111,6 +111,29 @@ TEST_F(CompositeTest, Lstm) {
   batch.check();
 }
 
+// An LSTM whose input projection, T * B x 4H, exceeds 1 MiB computes both
+// projections of each step in one product of [x_t, h] (DecomposeRecurrent):
+// T = 2, B = 200, H = 180 (288K elements), each optional operand on or off.
+TEST_F(CompositeTest, LstmPerStepProjection) {
+  constexpr int64_t t = 2, b = 200, i = 5, h = 180;
+  OpBatch batch;
+  for (const Optionals &o : kOptionals) {
+    Tensor x = rand({t, b, i}), wIh = rand({4 * h, i}, -0.5, 0.5),
+           wHh = rand({4 * h, h}, -0.1, 0.1), bIh = rand({4 * h}),
+           bHh = rand({4 * h}), h0 = rand({b, h}), c0 = rand({b, h});
+    auto r =
+        ref::lstm(x, wIh, wHh, o.bIh ? &bIh : nullptr, o.bHh ? &bHh : nullptr,
+                  o.h0 ? &h0 : nullptr, o.c0 ? &c0 : nullptr);
+    std::string v = addRecurrent(batch, "lstm", "", x, wIh, wHh, bIh, bHh, h0,
+                                 c0, o, {r.output, r.hN, r.cN});
+    std::string what = " per step" + optionalsText(o);
+    batch.expect(v + "#0", r.output, kReduction, "lstm output" + what);
+    batch.expect(v + "#1", r.hN, kReduction, "lstm h_n" + what);
+    batch.expect(v + "#2", r.cN, kReduction, "lstm c_n" + what);
+  }
+  batch.check();
+}
+
 TEST_F(CompositeTest, Gru) {
   OpBatch batch;
   for (const Optionals &o : kOptionals) {
