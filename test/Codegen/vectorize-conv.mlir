@@ -146,34 +146,41 @@ module attributes {kiln.target = {vector_bits = 512 : i64, vector_registers = 32
 
 // -----
 
-// Big enough for threads (LeNet's conv1 at batch 64: 15 MFLOP, above the
+// Big enough for threads (LeNet's conv2 at batch 64: 31 MFLOP, above the
 // matmuls' 1 MFLOP): the batch loop is an scf.forall, each sample's rows
-// written into its own [1, 6, 28, 28] slice, and the function is marked
+// written into its own [1, 16, 10, 10] slice, and the function is marked
 // for kiln-lower-vectors (forall -> scf.parallel -> OpenMP). The filter
 // gradient's forall runs over (input channel, kernel row), dims 0 and 2 of
-// the result. With threads=1 both stay sequential loops.
+// the result. conv1's forward (contraction 25, under 64) stays a loop: a few
+// FMAs per output, splitting it mostly moves data between the cores. With
+// threads=1 none has a forall.
 // CHECK-LABEL: func.func @threads(
 // CHECK-SAME: attributes {kiln.scheduled}
-// CHECK: %[[FWD:.+]] = scf.forall (%[[N:.+]]) in (64) shared_outs(%[[O:.+]] = %{{.+}}) -> (tensor<64x6x28x28xf32>)
-// CHECK: %[[S:.+]] = tensor.extract_slice %[[O]][%[[N]], 0, 0, 0] [1, 6, 28, 28] [1, 1, 1, 1]
+// CHECK: %[[FWD:.+]] = scf.forall (%[[N:.+]]) in (64) shared_outs(%[[O:.+]] = %{{.+}}) -> (tensor<64x16x10x10xf32>)
+// CHECK: %[[S:.+]] = tensor.extract_slice %[[O]][%[[N]], 0, 0, 0] [1, 16, 10, 10] [1, 1, 1, 1]
 // CHECK: scf.for {{.+}} iter_args(%{{.+}} = %[[S]])
 // CHECK: vector.transfer_read %{{.+}}[%[[N]],
-// CHECK: vector.transfer_write {{.+}} : vector<16xf32>, tensor<1x6x28x28xf32>
-// CHECK: tensor.parallel_insert_slice %{{.+}} into %[[O]][%[[N]], 0, 0, 0] [1, 6, 28, 28] [1, 1, 1, 1]
+// CHECK: vector.transfer_write {{.+}} : vector<16xf32>, tensor<1x16x10x10xf32>
+// CHECK: tensor.parallel_insert_slice %{{.+}} into %[[O]][%[[N]], 0, 0, 0] [1, 16, 10, 10] [1, 1, 1, 1]
 // CHECK: scf.forall (%[[C:.+]], %[[I:.+]]) in (1, 5) shared_outs(%[[R:.+]] = %{{.+}}) -> (tensor<1x6x5x5xf32>)
 // CHECK: tensor.extract_slice %[[R]][%[[C]], 0, %[[I]], 0] [1, 6, 1, 5] [1, 1, 1, 1]
 // CHECK: tensor.insert %{{.+}} into %{{.+}}[%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}] : tensor<1x6x1x5xf32>
 // CHECK: tensor.parallel_insert_slice %{{.+}} into %[[R]][%[[C]], 0, %[[I]], 0] [1, 6, 1, 5] [1, 1, 1, 1]
+// CHECK-NOT: scf.forall
+// CHECK: scf.for {{.+}} -> (tensor<64x6x28x28xf32>)
+// CHECK-NOT: scf.forall
+// CHECK: return
 // ONE-LABEL: func.func @threads(
 // ONE-NOT: kiln.scheduled
 // ONE-NOT: scf.forall
 // ONE: return
 module attributes {kiln.target = {vector_bits = 512 : i64, vector_registers = 32 : i64}} {
-  func.func @threads(%x: tensor<64x1x28x28xf32>, %w: tensor<6x1x5x5xf32>, %g: tensor<64x6x28x28xf32>) -> (tensor<64x6x28x28xf32>, tensor<1x6x5x5xf32>) {
-    %0 = kiln.conv2d %x, %w {padding = array<i64: 2, 2, 2, 2>} : (tensor<64x1x28x28xf32>, tensor<6x1x5x5xf32>) -> tensor<64x6x28x28xf32>
+  func.func @threads(%p: tensor<64x6x14x14xf32>, %w2: tensor<16x6x5x5xf32>, %x: tensor<64x1x28x28xf32>, %w: tensor<6x1x5x5xf32>, %g: tensor<64x6x28x28xf32>) -> (tensor<64x16x10x10xf32>, tensor<1x6x5x5xf32>, tensor<64x6x28x28xf32>) {
+    %0 = kiln.conv2d %p, %w2 : (tensor<64x6x14x14xf32>, tensor<16x6x5x5xf32>) -> tensor<64x16x10x10xf32>
     %xt = kiln.transpose %x {permutation = array<i64: 1, 0, 2, 3>} : tensor<64x1x28x28xf32> -> tensor<1x64x28x28xf32>
     %gt = kiln.transpose %g {permutation = array<i64: 1, 0, 2, 3>} : tensor<64x6x28x28xf32> -> tensor<6x64x28x28xf32>
     %r = kiln.conv2d %xt, %gt {padding = array<i64: 2, 2, 2, 2>} : (tensor<1x64x28x28xf32>, tensor<6x64x28x28xf32>) -> tensor<1x6x5x5xf32>
-    return %0, %r : tensor<64x6x28x28xf32>, tensor<1x6x5x5xf32>
+    %1 = kiln.conv2d %x, %w {padding = array<i64: 2, 2, 2, 2>} : (tensor<64x1x28x28xf32>, tensor<6x1x5x5xf32>) -> tensor<64x6x28x28xf32>
+    return %0, %r, %1 : tensor<64x16x10x10xf32>, tensor<1x6x5x5xf32>, tensor<64x6x28x28xf32>
   }
 }

@@ -265,7 +265,8 @@ TEST_F(ConvTest, StridesPaddingDilationGroupsBias) {
 // asymmetric padding, more output channels than one block of accumulators
 // (26 > 24), several input channels (a loop over them; 16 * 5 * 5 = 400 is
 // LeNet's conv2 input gradient), and products big enough (1.9 and 2.3
-// MFLOP) for a forall over the batch, the second with the relu fused.
+// MFLOP) for a forall over the batch (the second, with its contraction of
+// 25, stays serial), the second with the relu fused.
 TEST_F(ConvTest, DirectSmallContraction) {
   checkConv(
       {
