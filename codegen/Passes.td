@@ -235,9 +235,17 @@ def KilnScheduleReduction
     then one vector step over those two (or a block of rows dividing the
     second innermost; at most 1024 elements, so no masks), vectorized to a
     `vector.multi_reduction` and lowered to horizontal reductions of rows
-    (innermost dim reduced) or lane-wise adds (innermost dim parallel). An op the transform rejects keeps its loops.
-    Marks the function `kiln.scheduled` for kiln-lower-vectors.
+    (innermost dim reduced) or lane-wise adds (innermost dim parallel). An
+    op of rank 3 or more whose outermost dim is parallel (softmax and layer
+    norm rows) and that is big enough for threads (the elementwise
+    threshold) first splits that dim into an `scf.forall`. An op the
+    transform rejects keeps its loops. Marks the function `kiln.scheduled`
+    for kiln-lower-vectors.
   }];
+  let options = [
+    Option<"threads", "threads", "unsigned", "0",
+           "Threads the forall is split for (0: assume 2, 1: no forall)">
+  ];
   let dependentDialects = [
     "mlir::transform::TransformDialect", "mlir::linalg::LinalgDialect",
     "mlir::scf::SCFDialect", "mlir::tensor::TensorDialect",

@@ -335,7 +335,9 @@ void buildPipeline(OpPassManager &pm, const CompileOptions &opts) {
   elementwise.threads = opts.threads;
   pm.addNestedPass<func::FuncOp>(createKilnScheduleElementwise(elementwise));
   // Reductions: loops over outer dims around vector steps over the inner two.
-  pm.addNestedPass<func::FuncOp>(createKilnScheduleReduction());
+  KilnScheduleReductionOptions reduction;
+  reduction.threads = opts.threads;
+  pm.addNestedPass<func::FuncOp>(createKilnScheduleReduction(reduction));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 

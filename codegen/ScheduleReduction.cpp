@@ -14,6 +14,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "codegen/CostModel.h"
 #include "codegen/Passes.h"
 #include "codegen/Schedule.h"
 
@@ -36,13 +37,16 @@ namespace {
 /// a few dozen instructions.
 constexpr int64_t kMaxStepElements = 1024;
 
-/// $tiles: 1 for each outer loop, 0 (whole) or a block for the two inner
-/// ones; $n / $loops: the number of tiled loops; $strategy: how the
-/// multi-reduction becomes 1-D vector ops.
+/// $forall: the threads' chunk of the outermost dim, 0 for the others (the
+/// line is dropped when there is no forall); $tiles: 1 for each outer loop,
+/// 0 (whole) or a block for the two inner ones; $n / $loops: the number of
+/// tiled loops; $strategy: how the multi-reduction becomes 1-D vector ops.
 const char *kStageAReduction = R"mlir(
 transform.sequence failures(propagate) {
 ^bb0(%root: !transform.any_op):
-  %op = transform.structured.match ops{["linalg.generic"]} attributes{kiln.schedule_target} in %root : (!transform.any_op) -> !transform.any_op
+  %matched = transform.structured.match ops{["linalg.generic"]} attributes{kiln.schedule_target} in %root : (!transform.any_op) -> !transform.any_op
+  %op = transform.cast %matched : !transform.any_op to !transform.any_op
+  %op, %forall = transform.structured.tile_using_forall %matched tile_sizes [$forall] : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
   %t, %l:$n = transform.structured.tile_using_for %op tile_sizes [$tiles] : (!transform.any_op) -> (!transform.any_op$loops)
   transform.structured.vectorize %t : !transform.any_op
   transform.apply_patterns to %l#0 {
@@ -114,7 +118,25 @@ SmallVector<int64_t> chooseTiles(ArrayRef<int64_t> loops, bool rowsParallel) {
   return tiles;
 }
 
+/// The threads' chunk of the outermost dim, or 0 for no forall: rank 3 or
+/// more (the outermost dim is then one of the loops of tile size 1) with
+/// that dim parallel, and as many elements as an elementwise op needs for
+/// threads; two chunks per thread.
+int64_t chooseForallChunk(ArrayRef<int64_t> loops, bool outermostParallel,
+                          unsigned threads) {
+  int64_t elements = 1;
+  for (int64_t d : loops)
+    elements *= d;
+  if (threads == 1 || loops.size() < 3 || !outermostParallel ||
+      elements < kMinElementsForThreads)
+    return 0;
+  int64_t tasks = 2 * (threads ? threads : 2);
+  int64_t chunk = (loops[0] + tasks - 1) / tasks;
+  return chunk < loops[0] ? chunk : 0;
+}
+
 struct ScheduleReduction : impl::KilnScheduleReductionBase<ScheduleReduction> {
+  using KilnScheduleReductionBase::KilnScheduleReductionBase;
   void runOnOperation() override {
     func::FuncOp func = getOperation();
     SmallVector<linalg::GenericOp> ops;
@@ -140,7 +162,17 @@ struct ScheduleReduction : impl::KilnScheduleReductionBase<ScheduleReduction> {
       for (int64_t i = 0; i < tiled; ++i)
         loopTypes += ", !transform.any_op";
       std::string text = kStageAReduction;
-      substitute(text, {{"$tiles", tileText},
+      int64_t chunk = chooseForallChunk(
+          loops, iterators[0] == utils::IteratorType::parallel, threads);
+      std::string forallText = std::to_string(chunk);
+      for (size_t i = 1; i < loops.size(); ++i)
+        forallText += ", 0";
+      // Either the forall tiles the op or the cast names it for the loops.
+      size_t line =
+          text.find(chunk ? "  %op = transform.cast" : "  %op, %forall");
+      text.erase(line, text.find('\n', line) + 1 - line);
+      substitute(text, {{"$forall", forallText},
+                        {"$tiles", tileText},
                         {"$strategy",
                          innermostReduced ? "innerreduction" : "innerparallel"},
                         {"$n", std::to_string(tiled)},

@@ -1,4 +1,5 @@
 // RUN: kiln-opt %s --kiln-schedule-reduction --split-input-file | FileCheck %s
+// RUN: kiln-opt %s --kiln-schedule-reduction=threads=1 --split-input-file | FileCheck %s --check-prefix=ONE
 
 #id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
 #c = affine_map<(d0, d1, d2, d3) -> (d1)>
@@ -76,4 +77,30 @@ func.func @row_max(%x: tensor<64x1x10xf32>) -> tensor<64x1xf32> {
     linalg.yield %s : f32
   } -> tensor<64x1xf32>
   return %r : tensor<64x1xf32>
+}
+
+// -----
+
+// Softmax-sized rows (1024 x 28 rows of 28, 800K elements): the outermost
+// dim, parallel, is split into an scf.forall of 4 chunks of 256 (two per
+// thread) around the same loops and row reductions; with threads=1 no
+// forall.
+// CHECK-LABEL: func.func @rows_threads
+// CHECK: scf.forall (%{{.+}}) in (4) shared_outs(%{{.+}}) -> (tensor<1024x28xf32>)
+// CHECK: scf.for {{.+}} -> (tensor<256x28xf32>)
+// CHECK: vector.reduction <maximumf>, %{{.+}} : vector<28xf32> into f32
+// CHECK: scf.forall.in_parallel
+// ONE-LABEL: func.func @rows_threads
+// ONE-NOT: scf.forall
+// ONE: vector.reduction <maximumf>
+func.func @rows_threads(%x: tensor<1024x28x28xf32>) -> tensor<1024x28xf32> {
+  %cst = arith.constant 0xFF800000 : f32
+  %e = tensor.empty() : tensor<1024x28xf32>
+  %f = linalg.fill ins(%cst : f32) outs(%e : tensor<1024x28xf32>) -> tensor<1024x28xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1)>], iterator_types = ["parallel", "parallel", "reduction"]} ins(%x : tensor<1024x28x28xf32>) outs(%f : tensor<1024x28xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %m = arith.maximumf %in, %out : f32
+    linalg.yield %m : f32
+  } -> tensor<1024x28xf32>
+  return %r : tensor<1024x28xf32>
 }

@@ -158,6 +158,13 @@ TEST_F(SoftmaxTest, LargeLogits) {
   checkSoftmax(rand({7, 17}, -300, 300), {-1, 0});
 }
 
+// Rows enough for threads (39,270 elements, above the 32K of
+// kMinElementsForThreads): the row reductions split their outermost dim
+// into an scf.forall, whose last chunk is short (35 rows in chunks of 9).
+TEST_F(SoftmaxTest, RowsAcrossThreads) {
+  checkSoftmax(rand({35, 34, 33}, -5, 5), {-1, 1});
+}
+
 TEST_F(SoftmaxTest, SmallShapes) {
   checkSoftmax(rand({1}, -5, 5), {0});
   checkSoftmax(rand({17, 1}, -5, 5), {-1, 0});
