@@ -64,8 +64,8 @@ public:
     Value x = b.reshape(b.slice(input, 0, t, t + 1), {batch, inputSize});
     if (!h)
       return b.add(b.matmul(x, wIh, /*transposeRhs=*/true), bBoth);
-    return b.add(
-        b.matmul(b.concat({x, h}, 1), wBoth, /*transposeRhs=*/true), bBoth);
+    return b.add(b.matmul(b.concat({x, h}, 1), wBoth, /*transposeRhs=*/true),
+                 bBoth);
   }
 
   /// x_t W_ih^T + b_ih: [B, G * H].
@@ -148,8 +148,8 @@ struct DecomposeLstm : OpRewritePattern<LstmOp> {
     Value h = op.getH0(), c = op.getC0();
     SmallVector<Value> states;
     for (int64_t t = 0; t < r.steps; ++t) {
-      Value gates = perStep ? r.stepGates(t, h)
-                            : b.add(r.inputPart(t), r.hiddenPart(h));
+      Value gates =
+          perStep ? r.stepGates(t, h) : b.add(r.inputPart(t), r.hiddenPart(h));
       Value i = b.sigmoid(r.gate(gates, 0));
       Value f = b.sigmoid(r.gate(gates, 1));
       Value g = b.tanh(r.gate(gates, 2));
