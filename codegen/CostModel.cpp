@@ -105,15 +105,22 @@ MatmulTiles chooseTiles(const TargetModel &target, int64_t m, int64_t n,
   return t;
 }
 
+/// Two equal tasks per thread (0 threads: unknown, assume 2).
+int64_t tasksFor(unsigned threads) { return 2 * (threads ? threads : 2); }
+
 /// Two equal tasks per thread, or one task (no fork) for a product too
 /// small to outlast the fork/join.
 int64_t minTasksFor(unsigned threads, int64_t flops) {
   if (flops < kMinFlopsForThreads)
     return 1;
-  return 2 * (threads ? threads : 2);
+  return tasksFor(threads);
 }
 
 } // namespace
+
+bool takesThreads(unsigned threads, int64_t flops) {
+  return threads != 1 && flops >= kMinFlopsForThreads;
+}
 
 MatmulTiles chooseMatmulTiles(const TargetModel &target, int64_t m, int64_t n,
                               int64_t k, unsigned threads) {
@@ -154,7 +161,7 @@ ElementwiseTiles chooseElementwiseTiles(const TargetModel &target,
     return t;
   // Two equal tasks per thread, split over the outer dims first (rows stay
   // whole and contiguous); the innermost dim only in whole vector steps.
-  int64_t tasks = 2 * (threads ? threads : 2), blocks = 1;
+  int64_t tasks = tasksFor(threads), blocks = 1;
   t.forall.assign(shape.size(), 0);
   for (size_t i = 0; i < shape.size() && blocks < tasks; ++i) {
     bool innermost = i + 1 == shape.size();
@@ -170,6 +177,18 @@ ElementwiseTiles chooseElementwiseTiles(const TargetModel &target,
   if (blocks < 2)
     t.forall.clear();
   return t;
+}
+
+int64_t chooseReductionForallChunk(ArrayRef<int64_t> loops,
+                                   bool outermostParallel, unsigned threads) {
+  int64_t elements = 1;
+  for (int64_t d : loops)
+    elements *= d;
+  if (threads == 1 || loops.size() < 3 || !outermostParallel ||
+      elements < kMinElementsForThreads)
+    return 0;
+  int64_t chunk = ceilDiv(loops[0], tasksFor(threads));
+  return chunk < loops[0] ? chunk : 0;
 }
 
 } // namespace kiln

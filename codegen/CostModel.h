@@ -9,6 +9,7 @@
 #ifndef KILN_CODEGEN_COSTMODEL_H
 #define KILN_CODEGEN_COSTMODEL_H
 
+#include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
 
 #include <cstdint>
@@ -60,6 +61,11 @@ struct MatmulTiles {
 /// more than it saves.
 constexpr int64_t kMinFlopsForThreads = 1000 * 1000;
 
+/// Whether a loop nest of `flops` splits across `threads` threads (0:
+/// unknown, assume 2; 1: never): the matmuls' threshold, also used by the
+/// direct convolutions.
+bool takesThreads(unsigned threads, int64_t flops);
+
 /// Tiles for an f32 `m x k` times `k x n` product run on `threads` threads
 /// (0: unknown, assume 2).
 MatmulTiles chooseMatmulTiles(const TargetModel &target, int64_t m, int64_t n,
@@ -87,6 +93,13 @@ constexpr int64_t kMinElementsForThreads = 32 * 1024;
 ElementwiseTiles chooseElementwiseTiles(const TargetModel &target,
                                         const std::vector<int64_t> &shape,
                                         unsigned threads);
+
+/// The threads' chunk of a reduction's outermost loop, or 0 for no forall:
+/// rank 3 or more (the outermost loop is then one of those of tile size 1)
+/// with that loop parallel, and as many elements as an elementwise op needs
+/// for threads; two chunks per thread.
+int64_t chooseReductionForallChunk(llvm::ArrayRef<int64_t> loops,
+                                   bool outermostParallel, unsigned threads);
 
 } // namespace kiln
 

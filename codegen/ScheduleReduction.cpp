@@ -118,23 +118,6 @@ SmallVector<int64_t> chooseTiles(ArrayRef<int64_t> loops, bool rowsParallel) {
   return tiles;
 }
 
-/// The threads' chunk of the outermost dim, or 0 for no forall: rank 3 or
-/// more (the outermost dim is then one of the loops of tile size 1) with
-/// that dim parallel, and as many elements as an elementwise op needs for
-/// threads; two chunks per thread.
-int64_t chooseForallChunk(ArrayRef<int64_t> loops, bool outermostParallel,
-                          unsigned threads) {
-  int64_t elements = 1;
-  for (int64_t d : loops)
-    elements *= d;
-  if (threads == 1 || loops.size() < 3 || !outermostParallel ||
-      elements < kMinElementsForThreads)
-    return 0;
-  int64_t tasks = 2 * (threads ? threads : 2);
-  int64_t chunk = (loops[0] + tasks - 1) / tasks;
-  return chunk < loops[0] ? chunk : 0;
-}
-
 struct ScheduleReduction : impl::KilnScheduleReductionBase<ScheduleReduction> {
   using KilnScheduleReductionBase::KilnScheduleReductionBase;
   void runOnOperation() override {
@@ -162,7 +145,7 @@ struct ScheduleReduction : impl::KilnScheduleReductionBase<ScheduleReduction> {
       for (int64_t i = 0; i < tiled; ++i)
         loopTypes += ", !transform.any_op";
       std::string text = kStageAReduction;
-      int64_t chunk = chooseForallChunk(
+      int64_t chunk = chooseReductionForallChunk(
           loops, iterators[0] == utils::IteratorType::parallel, threads);
       std::string forallText = std::to_string(chunk);
       for (size_t i = 1; i < loops.size(); ++i)

@@ -154,12 +154,6 @@ struct Emitter {
   }
 };
 
-/// Whether a convolution of `flops` takes an scf.forall on `threads` threads
-/// (0: unknown, assume 2): the matmuls' rule (codegen/CostModel.h).
-bool takesThreads(unsigned threads, int64_t flops) {
-  return threads != 1 && flops >= kMinFlopsForThreads;
-}
-
 /// Fills `dest` by independent slices, one per index of its dims `dims`
 /// (a loop each), `body(b, loc, ivs, at, slice)` returning a slice's new
 /// value: in a sequential loop nest `slice` is `dest` itself and `at` the
